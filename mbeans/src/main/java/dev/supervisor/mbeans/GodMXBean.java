@@ -1,0 +1,89 @@
+package dev.supervisor.mbeans;
+
+import java.util.List;
+
+/**
+ * The supervisor daemon, {@code supervisor:type=God}.
+ *
+ * <p>{@code target} is resolved as pm2 does: {@code all}, a numeric id, an app name, a namespace, or
+ * {@code /regex/} on app names. A target that matches nothing is an error naming it.
+ */
+public interface GodMXBean {
+    String getVersion();
+
+    long getPid();
+
+    long getUptimeMillis();
+
+    int getAppCount();
+
+    int getProcessCount();
+
+    int getOnlineCount();
+
+    List<String> getAppNames();
+
+    /** Where the daemon keeps its state (logs, dump, credentials). */
+    String getHome();
+
+    /** Every instance, draining ones included. */
+    List<ProcessInfo> list();
+
+    /** Starts the apps of an apps file (YAML/JSON), or one script, and returns the started app names. */
+    List<String> start(String appsFileOrScript);
+
+    /**
+     * The CLI's start: {@code name}, {@code namespace} and {@code env} may be empty, {@code instances} 0 to keep
+     * the file's value. With an apps file, {@code name} picks one app of it.
+     */
+    List<String> startWith(String appsFileOrScript, String name, int instances, String namespace, String env);
+
+    /** Returns the ids acted on. */
+    List<Integer> stop(String target);
+
+    List<Integer> restart(String target);
+
+    List<Integer> delete(String target);
+
+    /** Hard reload (start new, wait ready, switch traffic, drain old, stop old) of each matching app. */
+    List<ReloadResult> reload(String target);
+
+    /** Like {@link #reload(String)}, but the old instance is asked to exit by itself within graceful_timeout. */
+    List<ReloadResult> softReload(String target);
+
+    /**
+     * Starts a reload the daemon drives by itself and returns a ticket for {@link #reloadProgress}.
+     * {@code parallel} 0 means the default batch size; {@code force} queues behind a running reload
+     * instead of being refused. {@code target} may also be an apps file.
+     */
+    String beginReload(String target, int parallel, boolean force, String env);
+
+    ReloadProgress reloadProgress(String ticket, int from);
+
+    /** Sets the number of instances of one app, without dropping requests. */
+    List<Integer> scale(String app, int instances);
+
+    /** A human-readable description of every matching instance. */
+    String describe(String target);
+
+    List<Integer> sendSignal(String signal, String target);
+
+    List<Integer> reset(String target);
+
+    String ping();
+
+    /** Writes the process list to the dump file; returns its path. */
+    String save();
+
+    /** Starts the apps of the dump file that are not running; returns their names. */
+    List<String> resurrect();
+
+    /** Reopens every log file (after an external rotation). */
+    void reloadLogs();
+
+    /** Truncates the logs of the matching apps. */
+    List<String> flush(String target);
+
+    /** Stops every app and exits the daemon. */
+    void kill();
+}

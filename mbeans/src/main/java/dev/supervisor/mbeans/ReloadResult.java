@@ -1,0 +1,50 @@
+package dev.supervisor.mbeans;
+
+import java.beans.ConstructorProperties;
+import java.util.List;
+
+/** What a reload of one app did: returned by {@code reload()} and kept as the app's last reload. */
+public final class ReloadResult {
+    private final String app;
+    private final String outcome;
+    private final int replaced;
+    private final int failed;
+    private final long durationMillis;
+    private final String reason;
+    private final List<String> steps;
+
+    @ConstructorProperties({"app", "outcome", "replaced", "failed", "durationMillis", "reason", "steps"})
+    public ReloadResult(String app, String outcome, int replaced, int failed, long durationMillis, String reason,
+                        List<String> steps) {
+        this.app = app;
+        this.outcome = outcome;
+        this.replaced = replaced;
+        this.failed = failed;
+        this.durationMillis = durationMillis;
+        this.reason = reason;
+        this.steps = List.copyOf(steps);
+    }
+
+    public String getApp() { return app; }
+    /** "done", "failed" or "running". */
+    public String getOutcome() { return outcome; }
+    /** Instances replaced by a new, ready one. */
+    public int getReplaced() { return replaced; }
+    /** Instances whose replacement failed (the old one kept serving). */
+    public int getFailed() { return failed; }
+    public long getDurationMillis() { return durationMillis; }
+    /** Why the reload failed; "" when it did not. */
+    public String getReason() { return reason; }
+    /** One line per step, in order. */
+    public List<String> getSteps() { return steps; }
+
+    public boolean isSuccess() {
+        return "done".equals(outcome);
+    }
+
+    @Override
+    public String toString() {
+        return app + ": " + outcome + " (" + replaced + " replaced, " + failed + " failed, " + durationMillis + " ms"
+                + (reason.isEmpty() ? "" : ", " + reason) + ")";
+    }
+}

@@ -1,0 +1,57 @@
+package dev.supervisor.config;
+
+import java.nio.file.Path;
+
+/**
+ * How the daemon runs: where its state lives and which ports it opens. Loaded by {@link DaemonSettingsLoader}
+ * from {@code daemon.yml}, then overridden by environment variables.
+ *
+ * @param home          the state directory ($SUPERVISOR_HOME): logs, dump, credentials
+ * @param bindHost      address for Jolokia and the console (127.0.0.1 unless configured)
+ * @param jolokiaPort   Jolokia agent port
+ * @param consolePort   hawtio console port; {@code consoleEnabled} false turns it off
+ * @param jmxPort       remote JMX connector port, 0 = no remote connector (local attach still works)
+ * @param jmxHost       address the JMX connector binds
+ * @param jmxTls        use TLS (the JVM's default SSL context) for the JMX connector
+ * @param logs          default log rotation for apps
+ * @param installDir    where bin/, conf/ and the jars are
+ */
+public record DaemonSettings(Path home, String bindHost, int jolokiaPort, int consolePort, boolean consoleEnabled,
+                             int jmxPort, String jmxHost, boolean jmxTls, LogPolicy logs, Path installDir) {
+
+    public Path logDir() {
+        return home.resolve("logs");
+    }
+
+    public Path credentialsFile() {
+        return home.resolve("credentials");
+    }
+
+    public Path dumpFile() {
+        return home.resolve("dump.json");
+    }
+
+    public Path pidFile() {
+        return home.resolve("supervisor.pid");
+    }
+
+    public String jolokiaUrl() {
+        return "http://" + hostForUrl(bindHost) + ":" + jolokiaPort + "/jolokia";
+    }
+
+    public String consoleUrl() {
+        return "http://" + hostForUrl(bindHost) + ":" + consolePort + "/hawtio/";
+    }
+
+    private static String hostForUrl(String host) {
+        return "0.0.0.0".equals(host) ? "127.0.0.1" : host;
+    }
+
+    public DaemonSettings withPorts(int jolokia, int console, int jmx) {
+        return new DaemonSettings(home, bindHost, jolokia, console, consoleEnabled, jmx, jmxHost, jmxTls, logs, installDir);
+    }
+
+    public DaemonSettings withConsoleEnabled(boolean enabled) {
+        return new DaemonSettings(home, bindHost, jolokiaPort, consolePort, enabled, jmxPort, jmxHost, jmxTls, logs, installDir);
+    }
+}

@@ -1,0 +1,8 @@
+package dev.supervisor.front;
+
+/** The front's public port is already taken by another program. */
+public class PortInUseException extends RuntimeException {
+    public PortInUseException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,8 @@
+package dev.supervisor.readiness;
+
+/** A new instance did not become ready: it exited, or the wait timed out. The message says which and why. */
+public class ReadinessException extends RuntimeException {
+    public ReadinessException(String message) {
+        super(message);
+    }
+}
