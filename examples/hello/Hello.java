@@ -1,0 +1,36 @@
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+/**
+ * The example HTTP app: answers every request with its instance and pid. Run by the supervisor as
+ * {@code java Hello.java}; it listens on PORT (a private port behind the supervisor's front).
+ */
+public class Hello {
+    public static void main(String[] args) throws Exception {
+        // Without this the JDK server waits on delayed ACKs with keep-alive clients (~725 req/s).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8000"));
+        String instance = System.getenv().getOrDefault("SUPERVISOR_INSTANCE", "0");
+        String greeting = System.getenv().getOrDefault("GREETING", "hello");
+        byte[] body = (greeting + " from instance " + instance + ", pid " + ProcessHandle.current().pid() + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0)));
+        server.start();
+        System.out.println(greeting + " app listening on 127.0.0.1:" + port + " (instance " + instance + ")");
+    }
+}

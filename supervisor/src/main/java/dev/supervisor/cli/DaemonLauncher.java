@@ -1,0 +1,71 @@
+package dev.supervisor.cli;
+
+import dev.supervisor.config.DaemonSettings;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the daemon in the background when no daemon answers, then waits until it does. */
+final class DaemonLauncher {
+    private static final long START_TIMEOUT_MILLIS = 60_000;
+    /** A small heap and the serial collector: the daemon idles most of its life (stack.md: ~90 MB RSS). */
+    private static final String DEFAULT_OPTS = "-XX:+UseSerialGC -Xss512k -Xmx256m -XX:+ExitOnOutOfMemoryError";
+
+    private DaemonLauncher() {
+    }
+
+    static void start(DaemonSettings settings, Runnable ping) {
+        Path out = settings.home().resolve("daemon.out");
+        List<String> cmd = new ArrayList<>();
+        cmd.add("/usr/bin/setsid");
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String opts = System.getenv().getOrDefault("SUPERVISOR_DAEMON_OPTS", DEFAULT_OPTS);
+        cmd.addAll(Arrays.stream(opts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
+        cmd.add("-Dsupervisor.install=" + settings.installDir());
+        cmd.add("-Dlog4j.configurationFile=" + settings.installDir().resolve("conf/log4j2.xml"));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("dev.supervisor.daemon.Daemon");
+        try {
+            Files.createDirectories(settings.home());
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()))
+                    .redirectErrorStream(true);
+            Process p = pb.start();
+            long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
+            while (System.currentTimeMillis() < deadline) {
+                try {
+                    ping.run();
+                    return;
+                } catch (DaemonUnreachable e) {
+                    if (p.waitFor(50, TimeUnit.MILLISECONDS)) {
+                        throw new DaemonError("the daemon exited at start (code " + p.exitValue() + "): " + tail(out));
+                    }
+                }
+            }
+            throw new DaemonError("the daemon did not answer within " + START_TIMEOUT_MILLIS / 1000 + " s; see " + out);
+        } catch (IOException e) {
+            throw new DaemonError("cannot start the daemon: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DaemonError("interrupted while starting the daemon");
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException e) {
+            return "(no output in " + file + ")";
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package dev.supervisor.daemon;
+
+import dev.supervisor.config.AppsFileLoader;
+import dev.supervisor.config.DaemonSettings;
+import dev.supervisor.config.DaemonSettingsLoader;
+import dev.supervisor.front.FrontEventLoops;
+import dev.supervisor.front.Fronts;
+import dev.supervisor.god.DumpFile;
+import dev.supervisor.god.God;
+import dev.supervisor.god.InstanceServices;
+import dev.supervisor.logs.LogFiles;
+import dev.supervisor.management.AccessPolicy;
+import dev.supervisor.management.Credentials;
+import dev.supervisor.management.JolokiaAgent;
+import dev.supervisor.management.MBeanRegistrar;
+import dev.supervisor.readiness.ReadinessProbes;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The supervisor daemon: builds the whole object graph in one place, owns its lifecycle, and closes it in
+ * reverse order. Tests build one in-process with {@link #start}; {@link #main} runs it as the daemon process.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(Daemon.class);
+
+    private final DaemonSettings settings;
+    private final List<AutoCloseable> closeInReverse = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private God god;
+    private JolokiaAgent jolokia;
+    private Credentials credentials;
+
+    private Daemon(DaemonSettings settings) {
+        this.settings = settings;
+    }
+
+    public static Daemon start(DaemonSettings settings) {
+        Daemon d = new Daemon(settings);
+        try {
+            d.build();
+        } catch (RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    private void build() {
+        // The JDK HttpServer under Jolokia must not wait on delayed ACKs (see stack.md).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        createHome();
+        credentials = Credentials.loadOrCreate(settings.credentialsFile());
+        Path policy = AccessPolicy.write(settings);
+
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, threads("supervisor-timer"));
+        closeInReverse.add(scheduler::shutdownNow);
+        ExecutorService worker = Executors.newCachedThreadPool(threads("supervisor-worker"));
+        closeInReverse.add(worker::shutdownNow);
+        ExecutorService reloads = Executors.newCachedThreadPool(threads("supervisor-reload"));
+        closeInReverse.add(reloads::shutdownNow);
+        LogFiles logs = new LogFiles();
+        closeInReverse.add(logs);
+        FrontEventLoops loops = new FrontEventLoops();
+        closeInReverse.add(loops);
+
+        MBeanRegistrar registrar = new MBeanRegistrar(ManagementFactory.getPlatformMBeanServer());
+        ReadinessProbes probes = new ReadinessProbes(scheduler, settings.home().resolve("run"));
+        InstanceServices services = new InstanceServices(scheduler, worker, probes::create, logs, settings.logDir(), registrar);
+        god = new God(new AppsFileLoader(settings.logs()), services,
+                app -> Fronts.create(app.front(), app.name(), new InetSocketAddress(settings.bindHost(), app.port()), loops),
+                new DumpFile(settings.dumpFile()), reloads);
+        closeInReverse.add(registrar);
+        closeInReverse.add(god);
+        registrar.registerGod(god, version(), settings.home(), this::closeAndExit);
+
+        if (god.hasDump()) {
+            try {
+                LOG.info("resurrecting {}", god.resurrect());
+            } catch (RuntimeException e) {
+                LOG.error("could not resurrect {}: {}", settings.dumpFile(), e.getMessage());
+            }
+        }
+        jolokia = new JolokiaAgent(settings, credentials, policy);
+        closeInReverse.add(jolokia);
+        LOG.info("supervisor {} ready: Jolokia at {}, home {}", version(), jolokia.url(), settings.home());
+    }
+
+    private void createHome() {
+        try {
+            Files.createDirectories(settings.logDir());
+            Files.createDirectories(settings.home().resolve("run"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the state directory " + settings.home() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public God god() {
+        return god;
+    }
+
+    public DaemonSettings settings() {
+        return settings;
+    }
+
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    /** The Jolokia port actually bound (settings may say 0 in tests). */
+    public int jolokiaPort() {
+        return jolokia.port();
+    }
+
+    public String jolokiaUrl() {
+        return "http://" + ("0.0.0.0".equals(settings.bindHost()) ? "127.0.0.1" : settings.bindHost()) + ":" + jolokiaPort() + "/jolokia";
+    }
+
+    public static String version() {
+        String v = Daemon.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Stops every app (kill_signal, then SIGKILL after kill_timeout) and releases ports, in reverse build order. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("supervisor shutting down");
+        for (int i = closeInReverse.size() - 1; i >= 0; i--) {
+            try {
+                closeInReverse.get(i).close();
+            } catch (Exception e) {
+                LOG.error("error while shutting down {}", closeInReverse.get(i), e);
+            }
+        }
+        stopped.countDown();
+    }
+
+    private void closeAndExit() {
+        close();
+        LogManager.shutdown();
+        System.exit(0);
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Runs the daemon in the foreground until SIGTERM, SIGINT or the God's kill(); exits 0 after stopping every app. */
+    public static void main(String[] args) {
+        Path install = installDir();
+        DaemonSettings settings = DaemonSettingsLoader.load(System.getenv(), install);
+        System.setProperty("supervisor.home", settings.home().toString());
+        Daemon daemon;
+        try {
+            daemon = start(settings);
+        } catch (RuntimeException e) {
+            System.err.println("supervisor: cannot start: " + e.getMessage());
+            LOG.error("cannot start", e);
+            System.exit(1);
+            return;
+        }
+        writePid(settings.pidFile());
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> daemon.closeAndExitAsync());
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> daemon.closeAndExitAsync());
+        System.out.println("supervisor " + version() + " running: Jolokia " + daemon.jolokiaUrl()
+                + ", credentials in " + settings.credentialsFile());
+        System.out.flush();
+        try {
+            daemon.stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeAndExitAsync() {
+        Thread t = new Thread(this::closeAndExit, "supervisor-shutdown");
+        t.start();
+    }
+
+    private static void writePid(Path pidFile) {
+        try {
+            Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.warn("cannot write pid file {}: {}", pidFile, e.getMessage());
+        }
+    }
+
+    /** bin/supervisor passes -Dsupervisor.install; else the jar's place in the source tree tells. */
+    public static Path installDir() {
+        String prop = System.getProperty("supervisor.install");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop).toAbsolutePath().normalize();
+        }
+        try {
+            Path jar = Path.of(Daemon.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // <install>/supervisor/target/supervisor.jar or <install>/supervisor/target/classes
+            return jar.getParent().getParent().getParent();
+        } catch (Exception e) {
+            return Path.of("").toAbsolutePath();
+        }
+    }
+}

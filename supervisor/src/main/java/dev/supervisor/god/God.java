@@ -1,0 +1,446 @@
+package dev.supervisor.god;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.supervisor.config.AppConfig;
+import dev.supervisor.config.AppsFileLoader;
+import dev.supervisor.config.Signals;
+import dev.supervisor.front.Front;
+import dev.supervisor.mbeans.ProcessInfo;
+import dev.supervisor.mbeans.ReloadResult;
+import dev.supervisor.process.ProcessStatus;
+import dev.supervisor.reload.ReloadCoordinator;
+import dev.supervisor.reload.ReloadListener;
+import dev.supervisor.reload.ReloadPipeline;
+import dev.supervisor.reload.ReloadRequest;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * The process table and every operation on it. The one source of truth: the CLI (through Jolokia), the
+ * MBeans, hawtio and the daemon's timers all call these methods.
+ */
+public final class God implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(God.class);
+    private static final Duration START_WAIT_SLACK = Duration.ofSeconds(2);
+
+    private final AppsFileLoader loader;
+    private final InstanceServices services;
+    private final FrontFactory fronts;
+    private final DumpFile dump;
+    private final Executor reloadExecutor;
+    private final Map<String, App> apps = new LinkedHashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger();
+    private final ReloadPipeline pipeline;
+
+    public God(AppsFileLoader loader, InstanceServices services, FrontFactory fronts, DumpFile dump, Executor reloadExecutor) {
+        this.loader = loader;
+        this.services = services;
+        this.fronts = fronts;
+        this.dump = dump;
+        this.reloadExecutor = reloadExecutor;
+        this.pipeline = new ReloadPipeline(this::scaleApp, reloadExecutor);
+    }
+
+    public AppsFileLoader loader() {
+        return loader;
+    }
+
+    // ---- queries -------------------------------------------------------------------------------------
+
+    public synchronized List<App> apps() {
+        return new ArrayList<>(apps.values());
+    }
+
+    public synchronized Optional<App> app(String name) {
+        return Optional.ofNullable(apps.get(name));
+    }
+
+    public App requireApp(String name) {
+        return app(name).orElseThrow(() -> new UnknownTargetException(name));
+    }
+
+    public List<ProcessInfo> list() {
+        List<ProcessInfo> out = new ArrayList<>();
+        for (App a : apps()) {
+            a.allInstances().forEach(i -> out.add(i.info()));
+        }
+        out.sort((x, y) -> x.getId() != y.getId() ? Integer.compare(x.getId(), y.getId())
+                : Boolean.compare("draining".equals(x.getStatus()), "draining".equals(y.getStatus())));
+        return out;
+    }
+
+    public List<Instance> resolve(String target) {
+        return TargetResolver.resolve(target, apps());
+    }
+
+    // ---- start ---------------------------------------------------------------------------------------
+
+    /** Starts apps not running yet (all-or-nothing for binding fronts) and waits until each is ready or failed. */
+    public List<String> start(List<AppConfig> configs) {
+        List<App> started = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        synchronized (this) {
+            List<Front> bound = new ArrayList<>();
+            List<AppConfig> fresh = new ArrayList<>();
+            for (AppConfig c : configs) {
+                if (apps.containsKey(c.name())) {
+                    names.add(c.name() + " (already running)");
+                } else {
+                    fresh.add(c);
+                }
+            }
+            try {
+                for (AppConfig c : fresh) {
+                    bound.add(c.hasFront() ? fronts.create(c) : null);
+                }
+            } catch (RuntimeException e) {
+                bound.stream().filter(f -> f != null).forEach(Front::close);
+                throw e;
+            }
+            for (int k = 0; k < fresh.size(); k++) {
+                AppConfig c = fresh.get(k);
+                App app = new App(c, services, bound.get(k), this::newCoordinator);
+                apps.put(c.name(), app);
+                services.events().appAdded(app);
+                for (int index = 0; index < c.instances(); index++) {
+                    app.addInstance(nextId.getAndIncrement(), index);
+                }
+                started.add(app);
+                names.add(c.name());
+            }
+        }
+        List<CompletableFuture<Duration>> waits = new ArrayList<>();
+        for (App app : started) {
+            for (Instance i : app.instances()) {
+                waits.add(i.launch(Instance.Mode.NORMAL));
+            }
+        }
+        awaitSettled(waits, started.stream().map(App::config).toList());
+        return names;
+    }
+
+    public List<String> start(Path appsFile, String envName) {
+        return start(loader.load(appsFile, envName));
+    }
+
+    private ReloadCoordinator newCoordinator(App app) {
+        return new ReloadCoordinator(app, pipeline, reloadExecutor, services.events());
+    }
+
+    /** Waits for launches to be ready or to fail, bounded by the longest listen_timeout; failures stay in the table. */
+    private static void awaitSettled(List<CompletableFuture<Duration>> waits, Collection<AppConfig> configs) {
+        Duration limit = configs.stream().map(AppConfig::listenTimeout).max(Duration::compareTo).orElse(Duration.ZERO)
+                .plus(START_WAIT_SLACK);
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (CompletableFuture<Duration> w : waits) {
+            try {
+                w.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                // Reported through the instance's status and lastExit.
+            }
+        }
+    }
+
+    // ---- stop / restart / delete ---------------------------------------------------------------------
+
+    public List<Integer> stop(String target) {
+        List<Instance> targets = resolve(target);
+        stopAll(targets, "stop");
+        return ids(targets);
+    }
+
+    private static void stopAll(List<Instance> targets, String why) {
+        CompletableFuture.allOf(targets.stream().map(i -> i.stop(why)).toArray(CompletableFuture[]::new)).join();
+    }
+
+    /** Stop, then start: pm2's restart (use reload for no downtime). */
+    public List<Integer> restart(String target) {
+        List<Instance> targets = resolve(target);
+        stopAll(targets, "restart");
+        List<CompletableFuture<Duration>> waits = new ArrayList<>();
+        for (Instance i : targets) {
+            waits.add(i.launch(Instance.Mode.NORMAL));
+        }
+        awaitSettled(waits, TargetResolver.appsOf(targets).stream().map(App::config).toList());
+        return ids(targets);
+    }
+
+    public List<Integer> delete(String target) {
+        List<Instance> targets = resolve(target);
+        stopAll(targets, "delete");
+        for (Instance i : targets) {
+            i.app().removeInstance(i);
+        }
+        for (App app : TargetResolver.appsOf(targets)) {
+            if (app.allInstances().isEmpty()) {
+                removeApp(app);
+            }
+        }
+        return ids(targets);
+    }
+
+    private void removeApp(App app) {
+        synchronized (this) {
+            apps.remove(app.name(), app);
+        }
+        app.front().ifPresent(Front::close);
+        services.events().appRemoved(app);
+        LOG.info("app {} deleted", app.name());
+    }
+
+    // ---- reload --------------------------------------------------------------------------------------
+
+    /**
+     * Starts the reload of every app the target touches, each under its app's lock. Returns one future per app.
+     * An apps file as target reloads its running apps with the file's config and starts the others.
+     */
+    public List<CompletableFuture<ReloadResult>> beginReload(String target, ReloadRequest.Kind kind, int parallel,
+                                                             boolean force, String envName, ReloadListener listener) {
+        if (AppsFileLoader.isAppsFile(target)) {
+            return beginReloadOfFile(Path.of(target), kind, parallel, force, envName, listener);
+        }
+        List<Instance> targets = resolve(target);
+        Map<App, Set<Integer>> byApp = new LinkedHashMap<>();
+        for (Instance i : targets) {
+            byApp.computeIfAbsent(i.app(), a -> new java.util.TreeSet<>()).add(i.id());
+        }
+        List<CompletableFuture<ReloadResult>> results = new ArrayList<>();
+        for (Map.Entry<App, Set<Integer>> e : byApp.entrySet()) {
+            ReloadRequest req = new ReloadRequest(kind, e.getValue(), parallel, force, Optional.empty());
+            results.add(e.getKey().reloads().submit(req, listener));
+        }
+        return results;
+    }
+
+    private List<CompletableFuture<ReloadResult>> beginReloadOfFile(Path file, ReloadRequest.Kind kind, int parallel,
+                                                                   boolean force, String envName, ReloadListener listener) {
+        List<AppConfig> configs = loader.load(file, envName);
+        List<CompletableFuture<ReloadResult>> results = new ArrayList<>();
+        List<AppConfig> toStart = new ArrayList<>();
+        for (AppConfig c : configs) {
+            Optional<App> running = app(c.name());
+            if (running.isPresent()) {
+                if (c.port() != running.get().config().port() || c.front() != running.get().config().front()) {
+                    throw new SupervisorException(file + ": app '" + c.name() + "': changing 'port' or 'front' needs delete and start, not reload");
+                }
+                results.add(running.get().reloads().submit(new ReloadRequest(kind, Set.of(), parallel, force, Optional.of(c)), listener));
+            } else {
+                toStart.add(c);
+            }
+        }
+        if (!toStart.isEmpty()) {
+            for (String name : start(toStart)) {
+                listener.line(name, name + ": was not running, started");
+            }
+        }
+        return results;
+    }
+
+    public List<ReloadResult> reload(String target, ReloadRequest.Kind kind) {
+        return beginReload(target, kind, 0, false, "", ReloadListener.NONE).stream().map(CompletableFuture::join).toList();
+    }
+
+    // ---- scale ---------------------------------------------------------------------------------------
+
+    public List<Integer> scale(String appName, int instances) {
+        if (instances < 0 || instances > 1024) {
+            throw new SupervisorException("scale " + appName + " " + instances + ": the number of instances must be 0..1024");
+        }
+        App app = requireApp(appName);
+        app.updateConfig(app.config().withInstances(instances));
+        scaleApp(app, instances);
+        return ids(app.instances());
+    }
+
+    /** Adds instances (ready before returning) or removes the newest ones (drained before they are stopped). */
+    private void scaleApp(App app, int wanted) {
+        List<Instance> current = app.instances();
+        if (wanted > current.size()) {
+            Set<Integer> usedIndexes = current.stream().map(Instance::index).collect(Collectors.toSet());
+            List<CompletableFuture<Duration>> waits = new ArrayList<>();
+            int index = 0;
+            for (int k = current.size(); k < wanted; k++) {
+                while (usedIndexes.contains(index)) {
+                    index++;
+                }
+                usedIndexes.add(index);
+                waits.add(app.addInstance(nextId.getAndIncrement(), index).launch(Instance.Mode.NORMAL));
+            }
+            awaitSettled(waits, List.of(app.config()));
+        } else {
+            List<Instance> surplus = current.subList(wanted, current.size());
+            for (Instance i : surplus) {
+                i.drain(app.config().killTimeout()).join();
+                i.stop("scale down").join();
+                app.removeInstance(i);
+            }
+        }
+    }
+
+    // ---- other operations ----------------------------------------------------------------------------
+
+    public List<Integer> sendSignal(String signal, String target) {
+        String sig = normalizeSignal(signal);
+        List<Instance> targets = resolve(target);
+        for (Instance i : targets) {
+            i.sendSignal(sig);
+        }
+        return ids(targets);
+    }
+
+    public static String normalizeSignal(String signal) {
+        try {
+            return Signals.normalize(signal);
+        } catch (IllegalArgumentException e) {
+            throw new SupervisorException(e.getMessage());
+        }
+    }
+
+    public List<Integer> reset(String target) {
+        List<Instance> targets = resolve(target);
+        targets.forEach(Instance::resetCounters);
+        return ids(targets);
+    }
+
+    public String describe(String target) {
+        StringBuilder sb = new StringBuilder();
+        for (Instance i : resolve(target)) {
+            describeInto(sb, i);
+        }
+        return sb.toString();
+    }
+
+    private static void describeInto(StringBuilder sb, Instance i) {
+        List<Instance> all = new ArrayList<>(i.app().asideInstances());
+        all.add(0, i);
+        for (Instance x : all) {
+            if (x != i && x.id() != i.id()) {
+                continue;
+            }
+            ProcessInfo p = x.info();
+            AppConfig c = x.config();
+            sb.append("Describing process with id ").append(p.getId()).append(" - name ").append(p.getName())
+                    .append(x.isAside() ? " (old instance, being replaced)" : "").append('\n');
+            row(sb, "status", p.getStatus());
+            row(sb, "name", p.getName());
+            row(sb, "namespace", p.getNamespace());
+            row(sb, "pid", Long.toString(p.getPid()));
+            row(sb, "instance", Integer.toString(p.getInstanceIndex()));
+            row(sb, "restarts", Integer.toString(p.getRestarts()));
+            row(sb, "unstable restarts", Integer.toString(p.getUnstableRestarts()));
+            row(sb, "uptime", p.getUptimeMillis() + " ms");
+            row(sb, "last exit", p.getLastExit().isEmpty() ? "-" : p.getLastExit());
+            row(sb, "command", String.join(" ", c.command()));
+            row(sb, "cwd", c.cwd().toString());
+            row(sb, "port", c.port() == 0 ? "-" : c.port() + (c.hasFront() ? " (front: " + c.front().label() + ", private " + p.getPrivatePort() + ")" : ""));
+            row(sb, "kill signal", c.killSignal() + ", SIGKILL after " + c.killTimeout().toMillis() + " ms");
+            row(sb, "restart policy", (c.autorestart() ? "autorestart" : "no autorestart") + ", max_restarts " + c.maxRestarts()
+                    + ", min_uptime " + c.minUptime().toMillis() + " ms");
+            row(sb, "out log", p.getOutLog());
+            row(sb, "error log", p.getErrLog());
+            row(sb, "reload", i.app().reloads().state().label()
+                    + (i.app().reloads().step().isEmpty() ? "" : " (" + i.app().reloads().step() + ")"));
+            sb.append('\n');
+        }
+    }
+
+    private static void row(StringBuilder sb, String key, String value) {
+        sb.append(String.format("  %-18s %s%n", key, value));
+    }
+
+    /** Writes every app (with its current instance count) to the dump file. */
+    public Path save() {
+        ObjectMapper json = new ObjectMapper();
+        List<String> specs = new ArrayList<>();
+        for (App app : apps()) {
+            try {
+                ObjectNode spec = (ObjectNode) json.readTree(app.config().spec());
+                spec.put("instances", app.instances().size());
+                spec.put("namespace", app.config().namespace());
+                specs.add(spec.toString());
+            } catch (IOException e) {
+                throw new SupervisorException("cannot save app " + app.name() + ": " + e.getMessage());
+            }
+        }
+        dump.write(specs);
+        LOG.info("saved {} app(s) to {}", specs.size(), dump.path());
+        return dump.path();
+    }
+
+    /** Starts the saved apps that are not running. */
+    public List<String> resurrect() {
+        List<String> specs = dump.read();
+        if (specs.isEmpty()) {
+            throw new SupervisorException("nothing to resurrect: " + dump.path() + (dump.exists() ? " lists no apps" : " does not exist (run save first)"));
+        }
+        List<AppConfig> configs = loader.loadSpecs(specs, dump.path().toString());
+        return start(configs.stream().filter(c -> app(c.name()).isEmpty()).toList());
+    }
+
+    public boolean hasDump() {
+        return dump.exists();
+    }
+
+    public void reloadLogs() {
+        services.logs().reopenAll();
+    }
+
+    public List<String> flush(String target) {
+        List<String> flushed = new ArrayList<>();
+        List<Instance> targets = target == null || target.isBlank() || target.equals("all")
+                ? apps().stream().flatMap(a -> a.allInstances().stream()).toList() : resolve(target);
+        for (Instance i : targets) {
+            for (Path p : List.of(i.outPath(), i.errPath())) {
+                if (!flushed.contains(p.toString())) {
+                    services.logs().truncate(p);
+                    flushed.add(p.toString());
+                }
+            }
+        }
+        return flushed;
+    }
+
+    public int processCount() {
+        return apps().stream().mapToInt(a -> a.allInstances().size()).sum();
+    }
+
+    public int onlineCount() {
+        return (int) apps().stream().flatMap(a -> a.instances().stream()).filter(i -> i.status() == ProcessStatus.ONLINE).count();
+    }
+
+    /** Stops every app gracefully (kill_signal, then SIGKILL after kill_timeout) and closes the fronts. */
+    @Override
+    public void close() {
+        List<Instance> all = apps().stream().flatMap(a -> a.allInstances().stream()).toList();
+        stopAll(all, "supervisor shutting down");
+        for (App app : apps()) {
+            app.front().ifPresent(Front::close);
+            all.stream().filter(i -> i.app() == app).forEach(app::removeInstance);
+            synchronized (this) {
+                apps.remove(app.name());
+            }
+            services.events().appRemoved(app);
+        }
+    }
+
+    private static List<Integer> ids(List<Instance> instances) {
+        return instances.stream().map(Instance::id).toList();
+    }
+}

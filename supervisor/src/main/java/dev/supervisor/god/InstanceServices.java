@@ -1,0 +1,17 @@
+package dev.supervisor.god;
+
+import dev.supervisor.logs.LogFiles;
+
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The shared services every instance uses, built once by the daemon's main.
+ *
+ * @param scheduler timers: restart delays, kill escalation (short tasks only)
+ * @param worker    where exit handling and other possibly slow callbacks run
+ */
+public record InstanceServices(ScheduledExecutorService scheduler, Executor worker, ProbeFactory probes, LogFiles logs,
+                               Path logDir, SupervisorEvents events) {
+}

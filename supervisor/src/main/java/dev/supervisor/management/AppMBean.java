@@ -1,0 +1,89 @@
+package dev.supervisor.management;
+
+import dev.supervisor.god.App;
+import dev.supervisor.god.God;
+import dev.supervisor.god.Instance;
+import dev.supervisor.mbeans.AppMXBean;
+import dev.supervisor.mbeans.ProcessInfo;
+import dev.supervisor.mbeans.ReloadResult;
+import dev.supervisor.reload.ReloadListener;
+import dev.supervisor.reload.ReloadRequest;
+
+import javax.management.NotificationBroadcasterSupport;
+import java.util.List;
+
+/** Thin adapter: one app as {@code supervisor:type=App,name=<name>}; every operation goes to the God. */
+final class AppMBean extends NotificationBroadcasterSupport implements AppMXBean {
+    private final App app;
+    private final God god;
+
+    AppMBean(App app, God god) {
+        this.app = app;
+        this.god = god;
+    }
+
+    @Override public String getName() { return app.name(); }
+    @Override public String getNamespace() { return app.config().namespace(); }
+    @Override public int getInstancesWanted() { return app.config().instances(); }
+    @Override public int getInstancesOnline() { return (int) app.onlineCount(); }
+    @Override public int getRestarts() { return app.instances().stream().mapToInt(Instance::restarts).sum(); }
+    @Override public List<Long> getPids() { return app.instances().stream().map(Instance::pid).filter(p -> p != 0).toList(); }
+    @Override public String getStatus() { return app.statusSummary(); }
+    @Override public int getPort() { return app.config().port(); }
+    @Override public String getFront() { return app.config().port() == 0 ? "none" : app.config().front().label(); }
+    @Override public List<ProcessInfo> getProcesses() { return app.allInstances().stream().map(Instance::info).toList(); }
+    @Override public String getReloadState() { return app.reloads().state().label(); }
+    @Override public String getReloadStep() { return app.reloads().step(); }
+    @Override public ReloadResult getLastReload() { return app.reloads().lastResult(); }
+
+    @Override
+    public void start() {
+        Operations.run(() -> {
+            if (app.instances().isEmpty()) {
+                god.scale(app.name(), Math.max(1, app.config().instances()));
+            } else {
+                app.instances().stream().filter(i -> !i.status().isRunning())
+                        .forEach(i -> god.restart(Integer.toString(i.id())));
+            }
+        });
+    }
+
+    @Override
+    public void stop() {
+        Operations.run(() -> god.stop(app.name()));
+    }
+
+    @Override
+    public void restart() {
+        Operations.run(() -> god.restart(app.name()));
+    }
+
+    @Override
+    public ReloadResult reload() {
+        return reload(ReloadRequest.Kind.HARD);
+    }
+
+    @Override
+    public ReloadResult softReload() {
+        return reload(ReloadRequest.Kind.SOFT);
+    }
+
+    private ReloadResult reload(ReloadRequest.Kind kind) {
+        return Operations.call(() -> app.reloads().submit(ReloadRequest.all(kind), ReloadListener.NONE).join());
+    }
+
+    @Override
+    public void delete() {
+        Operations.run(() -> god.delete(app.name()));
+    }
+
+    @Override
+    public void scale(int instances) {
+        Operations.run(() -> god.scale(app.name(), instances));
+    }
+
+    @Override
+    public void sendSignal(String signal) {
+        Operations.run(() -> god.sendSignal(signal, app.name()));
+    }
+}

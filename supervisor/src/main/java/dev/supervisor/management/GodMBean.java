@@ -1,0 +1,127 @@
+package dev.supervisor.management;
+
+import dev.supervisor.config.AppConfig;
+import dev.supervisor.config.AppsFileLoader;
+import dev.supervisor.god.God;
+import dev.supervisor.mbeans.GodMXBean;
+import dev.supervisor.mbeans.ProcessInfo;
+import dev.supervisor.mbeans.ReloadProgress;
+import dev.supervisor.mbeans.ReloadResult;
+import dev.supervisor.reload.ReloadRequest;
+
+import javax.management.NotificationBroadcasterSupport;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Thin adapter: the God as {@code supervisor:type=God}. It also emits every notification of the daemon. */
+final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean {
+    private final God god;
+    private final String version;
+    private final Path home;
+    private final long startedAt = System.currentTimeMillis();
+    private final Runnable shutdown;
+    private final ReloadTickets tickets = new ReloadTickets();
+
+    GodMBean(God god, String version, Path home, Runnable shutdown) {
+        this.god = god;
+        this.version = version;
+        this.home = home;
+        this.shutdown = shutdown;
+    }
+
+    @Override public String getVersion() { return version; }
+    @Override public long getPid() { return ProcessHandle.current().pid(); }
+    @Override public long getUptimeMillis() { return System.currentTimeMillis() - startedAt; }
+    @Override public int getAppCount() { return god.apps().size(); }
+    @Override public int getProcessCount() { return god.processCount(); }
+    @Override public int getOnlineCount() { return god.onlineCount(); }
+    @Override public List<String> getAppNames() { return god.apps().stream().map(a -> a.name()).toList(); }
+    @Override public String getHome() { return home.toString(); }
+
+    @Override
+    public List<ProcessInfo> list() {
+        return god.list();
+    }
+
+    @Override
+    public List<String> start(String appsFileOrScript) {
+        return startWith(appsFileOrScript, "", 0, "", "");
+    }
+
+    @Override
+    public List<String> startWith(String target, String name, int instances, String namespace, String env) {
+        return Operations.call(() -> {
+            List<AppConfig> configs;
+            if (AppsFileLoader.isAppsFile(target)) {
+                configs = god.loader().load(Path.of(target), env);
+                if (name != null && !name.isBlank()) {
+                    configs = configs.stream().filter(c -> c.name().equals(name)).toList();
+                    if (configs.isEmpty()) {
+                        throw new IllegalArgumentException(target + ": no app named '" + name + "'");
+                    }
+                }
+                if (instances != 0) {
+                    configs = configs.stream().map(c -> c.withInstances(instances)).toList();
+                }
+                if (namespace != null && !namespace.isBlank()) {
+                    configs = configs.stream().map(c -> c.withNamespace(namespace)).toList();
+                }
+            } else {
+                Path script = Path.of(target);
+                Path cwd = script.isAbsolute() && script.getParent() != null ? script.getParent() : Path.of("").toAbsolutePath();
+                configs = List.of(god.loader().loadScript(target, name, instances, namespace, cwd));
+            }
+            return god.start(configs);
+        });
+    }
+
+    @Override public List<Integer> stop(String target) { return Operations.call(() -> god.stop(target)); }
+    @Override public List<Integer> restart(String target) { return Operations.call(() -> god.restart(target)); }
+    @Override public List<Integer> delete(String target) { return Operations.call(() -> god.delete(target)); }
+    @Override public List<ReloadResult> reload(String target) { return Operations.call(() -> god.reload(target, ReloadRequest.Kind.HARD)); }
+    @Override public List<ReloadResult> softReload(String target) { return Operations.call(() -> god.reload(target, ReloadRequest.Kind.SOFT)); }
+
+    @Override
+    public String beginReload(String target, int parallel, boolean force, String env) {
+        return Operations.call(() -> {
+            Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
+            ReloadTickets.Ticket ticket = t.getValue();
+            List<CompletableFuture<ReloadResult>> futures = god.beginReload(target, ReloadRequest.Kind.HARD, parallel, force,
+                    env == null ? "" : env, (app, line) -> ticket.line(line));
+            ticket.track(futures);
+            return t.getKey();
+        });
+    }
+
+    @Override
+    public ReloadProgress reloadProgress(String ticket, int from) {
+        return Operations.call(() -> {
+            try {
+                return tickets.get(ticket).progress(ticket, from);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+        });
+    }
+
+    @Override public List<Integer> scale(String app, int instances) { return Operations.call(() -> god.scale(app, instances)); }
+    @Override public String describe(String target) { return Operations.call(() -> god.describe(target)); }
+    @Override public List<Integer> sendSignal(String signal, String target) { return Operations.call(() -> god.sendSignal(signal, target)); }
+    @Override public List<Integer> reset(String target) { return Operations.call(() -> god.reset(target)); }
+    @Override public String ping() { return "pong"; }
+    @Override public String save() { return Operations.call(() -> god.save().toString()); }
+    @Override public List<String> resurrect() { return Operations.call(god::resurrect); }
+    @Override public void reloadLogs() { Operations.run(god::reloadLogs); }
+    @Override public List<String> flush(String target) { return Operations.call(() -> god.flush(target)); }
+
+    @Override
+    public void kill() {
+        // Answer the caller first; the shutdown stops every app and exits.
+        Thread t = new Thread(shutdown, "supervisor-kill");
+        t.setDaemon(false);
+        t.start();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.supervisor.process;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One spawned OS process, leader of its own session and process group. Stdout and stderr are pipes the
+ * caller must pump; stdin stays open for {@link #sendLine}.
+ */
+public final class ChildProcess {
+    private static final String SETSID = "/usr/bin/setsid";
+
+    private final Process process;
+    private final long startedAtMillis;
+
+    private ChildProcess(Process process) {
+        this.process = process;
+        this.startedAtMillis = System.currentTimeMillis();
+    }
+
+    /** @throws LaunchException when the program cannot be started, with the reason */
+    public static ChildProcess launch(LaunchSpec spec) {
+        List<String> command = new ArrayList<>();
+        // setsid execs in place (we are not a group leader), so the pid we see is the app's and pgid == pid.
+        command.add(SETSID);
+        command.addAll(spec.command());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(spec.cwd().toFile());
+        pb.environment().putAll(spec.env());
+        try {
+            return new ChildProcess(pb.start());
+        } catch (IOException e) {
+            throw new LaunchException("cannot start " + String.join(" ", spec.command()) + " in " + spec.cwd() + ": " + e.getMessage());
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    public InputStream stdout() {
+        return process.getInputStream();
+    }
+
+    public InputStream stderr() {
+        return process.getErrorStream();
+    }
+
+    /** Completes with the exit value; a death by signal N is 128+N, as a shell reports it. */
+    public CompletableFuture<Integer> onExit() {
+        return process.onExit().thenApply(Process::exitValue);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public boolean signalGroup(String signal) {
+        return ProcessSignaller.send(pid(), signal, true);
+    }
+
+    public boolean signal(String signal) {
+        return ProcessSignaller.send(pid(), signal, false);
+    }
+
+    public synchronized void sendLine(String line) {
+        OutputStream in = process.getOutputStream();
+        try {
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write to stdin of pid " + pid() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** "exit code 1" or "signal SIGKILL" from a shell-style exit value. */
+    public static String describeExit(int exitValue) {
+        if (exitValue > 128 && exitValue < 128 + 32) {
+            return "signal " + signalName(exitValue - 128);
+        }
+        return "exit code " + exitValue;
+    }
+
+    private static String signalName(int n) {
+        return switch (n) {
+            case 1 -> "SIGHUP";
+            case 2 -> "SIGINT";
+            case 3 -> "SIGQUIT";
+            case 6 -> "SIGABRT";
+            case 9 -> "SIGKILL";
+            case 10 -> "SIGUSR1";
+            case 11 -> "SIGSEGV";
+            case 12 -> "SIGUSR2";
+            case 13 -> "SIGPIPE";
+            case 15 -> "SIGTERM";
+            default -> Integer.toString(n);
+        };
+    }
+}
