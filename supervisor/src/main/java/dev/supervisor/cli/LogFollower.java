@@ -16,12 +16,21 @@ final class LogFollower {
         List<Thread> threads = new ArrayList<>();
         for (Path f : files) {
             String name = f.getFileName().toString();
-            Thread t = new Thread(() -> LogTail.follow(f, line -> {
-                synchronized (out) {
-                    out.println(name + " | " + line);
-                    out.flush();
+            Thread t = new Thread(() -> {
+                try {
+                    long end = java.nio.file.Files.exists(f) ? java.nio.file.Files.size(f) : 0;
+                    LogTail.follow(f, end, line -> {
+                        synchronized (out) {
+                            out.println(name + " | " + line);
+                            out.flush();
+                        }
+                    }, () -> true);
+                } catch (java.io.IOException e) {
+                    synchronized (out) {
+                        out.println("supervisor: cannot follow " + f + ": " + e.getMessage());
+                    }
                 }
-            }, () -> true), "follow-" + name);
+            }, "follow-" + name);
             t.setDaemon(true);
             t.start();
             threads.add(t);

@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.supervisor.logs.LogDateFormat;
 import org.apache.commons.exec.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -230,9 +230,9 @@ public final class AppsFileLoader {
             Optional<String> dateFormat = optionalText("log_date_format");
             dateFormat.ifPresent(f -> {
                 try {
-                    DateTimeFormatter.ofPattern(LogDateFormat.toJavaPattern(f));
+                    LogDateFormat.parse(f);
                 } catch (IllegalArgumentException e) {
-                    fail("log_date_format", "'" + f + "' is not a date format: " + e.getMessage());
+                    fail("log_date_format", e.getMessage());
                 }
             });
             LogPolicy logs = defaultLogs;

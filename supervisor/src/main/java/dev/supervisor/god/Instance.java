@@ -1,9 +1,10 @@
 package dev.supervisor.god;
 
 import dev.supervisor.config.AppConfig;
-import dev.supervisor.config.LogDateFormat;
 import dev.supervisor.front.Backend;
 import dev.supervisor.front.DrainResult;
+import dev.supervisor.logs.LineOptions;
+import dev.supervisor.logs.LogDateFormat;
 import dev.supervisor.logs.LogPump;
 import dev.supervisor.logs.RotatingLogFile;
 import dev.supervisor.mbeans.ProcessInfo;
@@ -161,11 +162,10 @@ public final class Instance {
         openLogs();
         ReadinessProbe p = probe;
         Consumer<String> lines = p::onStdoutLine;
-        DateTimeFormatter prefix = config.logDateFormat()
-                .map(f -> DateTimeFormatter.ofPattern(LogDateFormat.toJavaPattern(f))).orElse(null);
+        DateTimeFormatter prefix = config.logDateFormat().map(LogDateFormat::parse).orElse(null);
         String thread = app.name() + "-" + id + "-" + c.pid();
-        LogPump.start(thread + "-out", c.stdout(), outLog, new LogPump.LineOptions(prefix, config.readyPattern().isPresent() ? lines : null));
-        LogPump.start(thread + "-err", c.stderr(), errLog, new LogPump.LineOptions(prefix, null));
+        LogPump.start(thread + "-out", c.stdout(), outLog, new LineOptions(prefix, config.readyPattern().isPresent() ? lines : null));
+        LogPump.start(thread + "-err", c.stderr(), errLog, new LineOptions(prefix, null));
         c.onExit().thenAcceptAsync(code -> onExit(c, code), services.worker());
         CompletableFuture<Duration> launchReady = ready;
         p.await(c.handle(), config.listenTimeout()).whenCompleteAsync((took, error) -> onReadiness(c, launchReady, took, error), services.worker());

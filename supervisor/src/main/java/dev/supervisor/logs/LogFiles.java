@@ -30,7 +30,11 @@ public final class LogFiles implements AutoCloseable {
         Path key = path.toAbsolutePath().normalize();
         Entry e = open.get(key);
         if (e == null) {
-            e = new Entry(new RotatingLogFile(key, policy));
+            try {
+                e = new Entry(new RotatingLogFile(key, policy));
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot open log file " + key + ": " + ex.getMessage(), ex);
+            }
             open.put(key, e);
         }
         e.users++;
@@ -49,7 +53,11 @@ public final class LogFiles implements AutoCloseable {
     /** reloadLogs: reopen every file, e.g. after logrotate moved them away. */
     public void reopenAll() {
         for (RotatingLogFile f : snapshot()) {
-            f.reopen();
+            try {
+                f.reopen();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot reopen log file " + f.path() + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -60,10 +68,15 @@ public final class LogFiles implements AutoCloseable {
             Entry e = open.get(path.toAbsolutePath().normalize());
             f = e == null ? null : e.file;
         }
-        if (f != null) {
-            f.truncate();
-        } else {
-            RotatingLogFile.truncateOnDisk(path);
+        try {
+            if (f != null) {
+                f.truncate();
+            } else if (java.nio.file.Files.exists(path)) {
+                // Not open here (its app is gone): empty it on disk all the same.
+                java.nio.file.Files.write(path, new byte[0]);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot flush log file " + path + ": " + e.getMessage(), e);
         }
     }
 
