@@ -1,0 +1,28 @@
+package dev.supervisor.front;
+
+import java.time.Duration;
+
+/**
+ * Tuning of a front.
+ *
+ * @param backendWait        how long a request (or TCP connection) may wait for a reachable backend before it is
+ *                           refused; covers the moment of a reload when the pool is empty or a backend refuses
+ * @param connectTimeout     connecting to a backend on loopback takes microseconds; a longer wait means it is stuck
+ * @param replayBufferBytes  request bodies up to this size are kept until the response starts, so the request can be
+ *                           sent again to another backend when the first one fails before answering
+ * @param backendIdleTimeout an idle keep-alive backend connection older than this is not reused but closed: backends
+ *                           close idle connections themselves (Node.js after 5 s), and a request written just as
+ *                           they do would fail
+ * @param maxIdlePerBackend  idle backend connections kept per backend and event loop; more are closed
+ */
+public record FrontSettings(Duration backendWait, Duration connectTimeout, int replayBufferBytes,
+                            Duration backendIdleTimeout, int maxIdlePerBackend) {
+
+    public static FrontSettings defaults() {
+        return new FrontSettings(Duration.ofSeconds(3), Duration.ofSeconds(2), 64 * 1024, Duration.ofSeconds(4), 256);
+    }
+
+    public FrontSettings withBackendWait(Duration wait) {
+        return new FrontSettings(wait, connectTimeout, replayBufferBytes, backendIdleTimeout, maxIdlePerBackend);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.supervisor.front;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+
+/** Binding a front's public port, the same way for every kind of front. */
+final class ServerBinding {
+    private ServerBinding() {
+    }
+
+    static ServerBootstrap serverBootstrap(FrontEventLoops loops) {
+        return new ServerBootstrap()
+                .group(loops.group())
+                .channel(NioServerSocketChannel.class)
+                // SO_REUSEADDR: a restarted daemon can rebind while old connections sit in TIME_WAIT.
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.ALLOCATOR, loops.allocator())
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.ALLOCATOR, loops.allocator());
+    }
+
+    static Channel bind(ServerBootstrap bootstrap, InetSocketAddress address, String appName) {
+        try {
+            return bootstrap.bind(address).syncUninterruptibly().channel();
+        } catch (Exception e) { // syncUninterruptibly rethrows the checked BindException undeclared
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof BindException) {
+                    throw new PortInUseException("port " + address.getPort() + " on " + address.getHostString()
+                            + " is already in use (app " + appName + "'s front)", e);
+                }
+            }
+            throw e;
+        }
+    }
+}
