@@ -63,6 +63,15 @@ public record AppConfig(
         return port > 0 && front != FrontKind.NONE;
     }
 
+    /**
+     * How long a launch may take to become ready: listen_timeout, except for apps whose readiness is just staying
+     * up for min_uptime (no port, no wait_ready, ready_url or ready_pattern), which get min_uptime on top.
+     */
+    public Duration readinessTimeout() {
+        boolean aliveOnly = port == 0 && !waitReady && readyUrl.isEmpty() && readyPattern.isEmpty();
+        return aliveOnly ? listenTimeout.plus(minUptime) : listenTimeout;
+    }
+
     public AppConfig withInstances(int n) {
         return new AppConfig(name, namespace, command, cwd, env, n, port, front, autorestart, maxRestarts, minUptime,
                 restartDelay, expBackoffRestartDelay, killTimeout, killSignal, stopExitCodes, waitReady, listenTimeout,

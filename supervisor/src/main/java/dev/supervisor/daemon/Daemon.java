@@ -1,8 +1,10 @@
 package dev.supervisor.daemon;
 
+import dev.supervisor.config.AppConfig;
 import dev.supervisor.config.AppsFileLoader;
 import dev.supervisor.config.DaemonSettings;
 import dev.supervisor.config.DaemonSettingsLoader;
+import dev.supervisor.front.Front;
 import dev.supervisor.front.FrontEventLoops;
 import dev.supervisor.front.Fronts;
 import dev.supervisor.god.DumpFile;
@@ -85,7 +87,7 @@ public final class Daemon implements AutoCloseable {
         ReadinessProbes probes = new ReadinessProbes(scheduler, settings.home().resolve("run"));
         InstanceServices services = new InstanceServices(scheduler, worker, probes::create, logs, settings.logDir(), registrar);
         god = new God(new AppsFileLoader(settings.logs()), services,
-                app -> Fronts.create(app.front(), app.name(), new InetSocketAddress(settings.bindHost(), app.port()), loops),
+                app -> startFront(app, loops),
                 new DumpFile(settings.dumpFile()), reloads);
         closeInReverse.add(registrar);
         closeInReverse.add(god);
@@ -101,6 +103,17 @@ public final class Daemon implements AutoCloseable {
         jolokia = new JolokiaAgent(settings, credentials, policy);
         closeInReverse.add(jolokia);
         LOG.info("supervisor {} ready: Jolokia at {}, home {}", version(), jolokia.url(), settings.home());
+    }
+
+    private Front startFront(AppConfig app, FrontEventLoops loops) {
+        Front front = Fronts.create(app.front(), app.name(), new InetSocketAddress(settings.bindHost(), app.port()), loops);
+        try {
+            front.start();
+        } catch (RuntimeException e) {
+            front.close();
+            throw e;
+        }
+        return front;
     }
 
     private void createHome() {

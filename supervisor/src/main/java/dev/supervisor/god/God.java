@@ -146,7 +146,7 @@ public final class God implements AutoCloseable {
 
     /** Waits for launches to be ready or to fail, bounded by the longest listen_timeout; failures stay in the table. */
     private static void awaitSettled(List<CompletableFuture<Duration>> waits, Collection<AppConfig> configs) {
-        Duration limit = configs.stream().map(AppConfig::listenTimeout).max(Duration::compareTo).orElse(Duration.ZERO)
+        Duration limit = configs.stream().map(AppConfig::readinessTimeout).max(Duration::compareTo).orElse(Duration.ZERO)
                 .plus(START_WAIT_SLACK);
         long deadline = System.nanoTime() + limit.toNanos();
         for (CompletableFuture<Duration> w : waits) {

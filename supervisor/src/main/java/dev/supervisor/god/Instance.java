@@ -168,7 +168,7 @@ public final class Instance {
         LogPump.start(thread + "-err", c.stderr(), errLog, new LineOptions(prefix, null));
         c.onExit().thenAcceptAsync(code -> onExit(c, code), services.worker());
         CompletableFuture<Duration> launchReady = ready;
-        p.await(c.handle(), config.listenTimeout()).whenCompleteAsync((took, error) -> onReadiness(c, launchReady, took, error), services.worker());
+        p.await(c.handle(), config.readinessTimeout()).whenCompleteAsync((took, error) -> onReadiness(c, launchReady, took, error), services.worker());
         LOG.info("{}[{}] spawned pid {}{}: {}", app.name(), id, c.pid(), privatePort > 0 ? " with PORT=" + privatePort : "",
                 String.join(" ", config.command()));
     }

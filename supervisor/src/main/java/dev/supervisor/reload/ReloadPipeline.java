@@ -46,6 +46,7 @@ public final class ReloadPipeline {
 
     public ReloadResult run(App app, ReloadRequest request, ReloadListener out) {
         long t0 = System.nanoTime();
+        AppConfig previous = app.config();
         request.newConfig().ifPresent(app::updateConfig);
         AppConfig config = app.config();
         List<Instance> targets = new ArrayList<>();
@@ -87,6 +88,10 @@ public final class ReloadPipeline {
         if (failed == 0 && request.newConfig().isPresent() && app.instances().size() != config.instances()) {
             recording.line(app.name(), "scaling " + app.name() + " from " + app.instances().size() + " to " + config.instances() + " instance(s)");
             scaler.scale(app, config.instances());
+        }
+        if (failed > 0 && request.newConfig().isPresent()) {
+            // Rollback covers the config too: a later crash-restart must not pick up the failed one.
+            app.updateConfig(previous);
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         String outcome = failed == 0 ? "done" : "failed";
@@ -156,7 +161,7 @@ public final class ReloadPipeline {
 
     private static Duration await(CompletableFuture<Duration> ready, AppConfig config)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return ready.get(config.listenTimeout().plus(READY_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+        return ready.get(config.readinessTimeout().plus(READY_SLACK).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static String message(Exception e) {

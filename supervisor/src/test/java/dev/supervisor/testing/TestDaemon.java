@@ -36,7 +36,7 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     public static TestDaemon start(Path home) {
-        DaemonSettings settings = new DaemonSettings(home, "127.0.0.1", 0, 0, false, 0, "127.0.0.1", false,
+        DaemonSettings settings = new DaemonSettings(home, "127.0.0.1", Fixtures.freePort(), Fixtures.freePort(), false, 0, "127.0.0.1", false,
                 LogPolicy.DEFAULT, Fixtures.projectRoot());
         return new TestDaemon(home, Daemon.start(settings));
     }

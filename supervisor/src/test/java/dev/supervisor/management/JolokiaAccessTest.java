@@ -1,0 +1,117 @@
+package dev.supervisor.management;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.supervisor.mbeans.ProcessInfo;
+import dev.supervisor.testing.Fixtures;
+import dev.supervisor.testing.Http;
+import dev.supervisor.testing.TestDaemon;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Jolokia over real HTTP, as an ops script with curl would use it. */
+class JolokiaAccessTest {
+    private static TestDaemon daemon;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() {
+        daemon = TestDaemon.start();
+        daemon.godBean().start(Fixtures.appsFile(daemon.home().resolve("apps"), Fixtures.app("hello")).toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> daemon.process("hello", 0).getStatus().equals("online"));
+    }
+
+    @AfterAll
+    static void stop() {
+        daemon.close();
+    }
+
+    private static JsonNode json(Http.Response r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void credentialsAreGeneratedIntoAnOwnerOnlyFile() throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.home().resolve("credentials"))))
+                .isEqualTo("rw-------");
+        assertThat(daemon.password()).hasSizeGreaterThanOrEqualTo(20);
+    }
+
+    @Test
+    void anonymousRequestsAreRefused() {
+        assertThat(Http.get(daemon.jolokiaUrl() + "/read/supervisor:type=God").status()).isEqualTo(401);
+        assertThat(Http.get(daemon.jolokiaUrl() + "/read/supervisor:type=God", daemon.user(), "wrong").status()).isEqualTo(401);
+    }
+
+    @Test
+    void readTheGodWithCredentials() throws Exception {
+        Http.Response r = Http.get(daemon.jolokiaUrl() + "/read/supervisor:type=God", daemon.user(), daemon.password());
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode value = json(r).get("value");
+        assertThat(value.get("AppNames").get(0).asText()).isEqualTo("hello");
+        assertThat(value.get("Pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(value.get("OnlineCount").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void execRestartOnAnAppFromCurl() throws Exception {
+        long before = daemon.process("hello", 0).getPid();
+        Http.Response r = Http.get(daemon.jolokiaUrl() + "/exec/supervisor:type=App,name=hello/restart", daemon.user(), daemon.password());
+        assertThat(json(r).get("status").asInt()).as(r.body()).isEqualTo(200);
+        ProcessInfo after = await().until(() -> daemon.process("hello", 0), p -> p.getStatus().equals("online"));
+        assertThat(after.getPid()).isNotEqualTo(before);
+    }
+
+    @Test
+    void deniedMBeansAnswer403() throws Exception {
+        Http.Response diag = Http.get(daemon.jolokiaUrl() + "/exec/com.sun.management:type=DiagnosticCommand/vmFlags",
+                daemon.user(), daemon.password());
+        assertThat(json(diag).get("status").asInt()).isEqualTo(403);
+        Http.Response hotspot = Http.get(daemon.jolokiaUrl() + "/read/com.sun.management:type=HotSpotDiagnostic/DiagnosticOptions",
+                daemon.user(), daemon.password());
+        assertThat(json(hotspot).get("status").asInt()).isEqualTo(403);
+        Http.Response write = Http.post(daemon.jolokiaUrl(),
+                "{\"type\":\"write\",\"mbean\":\"java.lang:type=Memory\",\"attribute\":\"Verbose\",\"value\":true}",
+                daemon.user(), daemon.password());
+        assertThat(json(write).get("status").asInt()).isEqualTo(403);
+        Http.Response gc = Http.get(daemon.jolokiaUrl() + "/exec/java.lang:type=Memory/gc", daemon.user(), daemon.password());
+        assertThat(json(gc).get("status").asInt()).isEqualTo(403);
+        Http.Response memory = Http.get(daemon.jolokiaUrl() + "/read/java.lang:type=Memory/HeapMemoryUsage", daemon.user(), daemon.password());
+        assertThat(json(memory).get("status").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void malformedRequestsGetAClearErrorAndDisturbNothing() throws Exception {
+        long pid = daemon.process("hello", 0).getPid();
+        Http.Response broken = Http.post(daemon.jolokiaUrl(), "{\"type\":\"exec\",", daemon.user(), daemon.password());
+        JsonNode err = json(broken);
+        assertThat(err.get("status").asInt()).isEqualTo(400);
+        assertThat(err.get("error").asText()).isNotBlank();
+        assertThat(err.has("stacktrace")).isFalse();
+
+        Http.Response unknown = Http.post(daemon.jolokiaUrl(),
+                "{\"type\":\"exec\",\"mbean\":\"supervisor:type=God\",\"operation\":\"stop\",\"arguments\":[\"nosuch\"]}",
+                daemon.user(), daemon.password());
+        JsonNode u = json(unknown);
+        assertThat(u.get("status").asInt()).isNotEqualTo(200);
+        assertThat(u.get("error").asText()).contains("'nosuch' not found");
+        assertThat(u.has("stacktrace")).isFalse();
+        assertThat(daemon.process("hello", 0).getPid()).isEqualTo(pid);
+    }
+
+    @Test
+    void corsAdmitsOnlyOurOwnOrigins() {
+        assertThat(AccessPolicyCheck.allowedOrigin(daemon.jolokiaUrl(), daemon.user(), daemon.password(), "http://evil.example"))
+                .isNotEqualTo("http://evil.example");
+        String own = "http://127.0.0.1:" + daemon.daemon().settings().consolePort();
+        assertThat(AccessPolicyCheck.allowedOrigin(daemon.jolokiaUrl(), daemon.user(), daemon.password(), own)).isEqualTo(own);
+    }
+}

@@ -1,0 +1,301 @@
+package dev.supervisor.reload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.supervisor.front.Front;
+import dev.supervisor.god.App;
+import dev.supervisor.mbeans.ProcessInfo;
+import dev.supervisor.mbeans.ReloadResult;
+import dev.supervisor.testing.Fixtures;
+import dev.supervisor.testing.Http;
+import dev.supervisor.testing.LoadLoop;
+import dev.supervisor.testing.TestDaemon;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The hard reload pipeline with real processes behind a real front, under real keep-alive load. */
+class ReloadPipelineTest {
+    private static TestDaemon daemon;
+
+    @BeforeAll
+    static void start() {
+        daemon = TestDaemon.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        daemon.close();
+    }
+
+    @AfterEach
+    void clean() {
+        if (!daemon.god().apps().isEmpty()) {
+            daemon.god().delete("all");
+        }
+    }
+
+    private static Map<String, Object> web(String name, int port, int instances, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("listen");
+        Map<String, Object> app = Fixtures.app(name, all.toArray(String[]::new));
+        app.put("port", port);
+        app.put("instances", instances);
+        app.put("listen_timeout", "20s");
+        return app;
+    }
+
+    private static Path file(Map<String, Object> app) {
+        return Fixtures.appsFile(daemon.home().resolve("apps"), app);
+    }
+
+    private static Set<Long> onlinePids(String app) {
+        return daemon.list().stream().filter(p -> p.getName().equals(app) && p.getStatus().equals("online"))
+                .map(ProcessInfo::getPid).collect(Collectors.toSet());
+    }
+
+    private static void startAndAwaitOnline(Map<String, Object> app, int instances) {
+        daemon.godBean().start(file(app).toString());
+        await().atMost(Duration.ofSeconds(60)).until(() -> onlinePids((String) app.get("name")).size() == instances);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void zeroFailedRequestsUnderKeepAliveLoad(int instances) throws Exception {
+        int port = Fixtures.freePort();
+        startAndAwaitOnline(web("web" + instances, port, instances), instances);
+        Set<Long> before = onlinePids("web" + instances);
+        try (LoadLoop load = new LoadLoop(port, 8, 200_000)) {
+            await().until(() -> load.ok() > 500);
+            ReloadResult result = daemon.appBean("web" + instances).reload();
+            assertThat(result.getOutcome()).as(result.toString()).isEqualTo("done");
+            assertThat(result.getReplaced()).isEqualTo(instances);
+            int afterReload = load.ok();
+            await().until(() -> load.ok() > afterReload + 500);
+            load.stop();
+            assertThat(load.failed()).as(load.errors().toString()).isZero();
+            assertThat(load.non2xx()).as(load.errors().toString()).isZero();
+            Set<Long> after = onlinePids("web" + instances);
+            assertThat(after).hasSize(instances).doesNotContainAnyElementsOf(before);
+            Set<String> served = load.bodies();
+            assertThat(served).anyMatch(b -> before.stream().anyMatch(pid -> b.equals("pid " + pid)));
+            assertThat(served).anyMatch(b -> after.stream().anyMatch(pid -> b.equals("pid " + pid)));
+        }
+    }
+
+    @Test
+    void aNewInstanceThatExitsAtStartIsRolledBack() {
+        int port = Fixtures.freePort();
+        startAndAwaitOnline(web("fragile", port, 1), 1);
+        long oldPid = onlinePids("fragile").iterator().next();
+        Map<String, Object> broken = Fixtures.app("fragile", "exit=0:7");
+        broken.put("port", port);
+        List<ReloadResult> results = daemon.godBean().reload(file(broken).toString());
+        assertThat(results).hasSize(1);
+        ReloadResult r = results.get(0);
+        assertThat(r.getOutcome()).isEqualTo("failed");
+        assertThat(r.getReason()).contains("exit", "7", "rolled back", "old pid " + oldPid + " kept serving");
+        assertThat(onlinePids("fragile")).containsExactly(oldPid);
+        assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).isEqualTo("pid " + oldPid + "\n");
+        assertThat(daemon.list()).hasSize(1);
+    }
+
+    @Test
+    void aNewInstanceThatNeverGetsReadyIsRolledBack() {
+        int port = Fixtures.freePort();
+        startAndAwaitOnline(web("sleepy", port, 1), 1);
+        long oldPid = onlinePids("sleepy").iterator().next();
+        Map<String, Object> slow = web("sleepy", port, 1, "start-delay=60000");
+        slow.put("listen_timeout", "1s");
+        ReloadResult r = daemon.godBean().reload(file(slow).toString()).get(0);
+        assertThat(r.getOutcome()).isEqualTo("failed");
+        assertThat(r.getReason()).contains("not ready after").contains("kept serving");
+        assertThat(onlinePids("sleepy")).containsExactly(oldPid);
+        assertThat(Http.get("http://127.0.0.1:" + port + "/").status()).isEqualTo(200);
+        assertThat(daemon.god().requireApp("sleepy").config().listenTimeout()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aSecondReloadIsRefusedAndForceQueuesIt() {
+        int port = Fixtures.freePort();
+        startAndAwaitOnline(web("busy", port, 1, "start-delay=1500"), 1);
+        List<CompletableFuture<ReloadResult>> first = daemon.god().beginReload("busy", ReloadRequest.Kind.HARD, 0, false, "", ReloadListener.NONE);
+        await().until(() -> daemon.god().requireApp("busy").reloads().state() == ReloadState.RUNNING);
+        assertThatThrownBy(() -> daemon.godBean().reload("busy"))
+                .hasMessageContaining("reload of busy already in progress (started at").hasMessageContaining("--force");
+        List<CompletableFuture<ReloadResult>> queued = daemon.god().beginReload("busy", ReloadRequest.Kind.HARD, 0, true, "", ReloadListener.NONE);
+        assertThat(first.get(0).join().getOutcome()).isEqualTo("done");
+        assertThat(queued.get(0).join().getOutcome()).isEqualTo("done");
+        assertThat(daemon.god().requireApp("busy").reloads().state()).isEqualTo(ReloadState.IDLE);
+        assertThat(daemon.process("busy", 0).getRestarts()).isEqualTo(2);
+    }
+
+    @Test
+    void readinessBySdNotify() {
+        Map<String, Object> app = new java.util.LinkedHashMap<>();
+        app.put("name", "notifier");
+        app.put("script", "/usr/bin/python3");
+        app.put("interpreter", "none");
+        app.put("args", List.of("-c", "import os,socket,time\ntime.sleep(0.3)\n"
+                + "s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.sendto(b'STATUS=warming\\nREADY=1', os.environ['NOTIFY_SOCKET'])\n"
+                + "print('notified', flush=True)\ntime.sleep(600)\n"));
+        app.put("wait_ready", true);
+        app.put("min_uptime", "100ms");
+        startAndAwaitOnline(app, 1);
+        ReloadResult r = daemon.appBean("notifier").reload();
+        assertThat(r.getOutcome()).as(r.toString()).isEqualTo("done");
+        assertThat(String.join("\n", r.getSteps())).contains("ready in");
+    }
+
+    @Test
+    void readinessByUrlAndByPattern() {
+        int port = Fixtures.freePort();
+        Map<String, Object> url = web("byurl", port, 1);
+        url.put("ready_url", "http://127.0.0.1:${PORT}/health");
+        startAndAwaitOnline(url, 1);
+        assertThat(daemon.appBean("byurl").reload().getOutcome()).isEqualTo("done");
+
+        Map<String, Object> pattern = Fixtures.app("bypattern", "start-delay=300", "say=WARMED-UP");
+        pattern.put("ready_pattern", "WARMED-UP$");
+        startAndAwaitOnline(pattern, 1);
+        ReloadResult r = daemon.appBean("bypattern").reload();
+        assertThat(r.getOutcome()).as(r.toString()).isEqualTo("done");
+    }
+
+    @Test
+    void batchesKeepTheMinimumServing() throws Exception {
+        int port = Fixtures.freePort();
+        startAndAwaitOnline(web("fleet", port, 3), 3);
+        App app = daemon.god().requireApp("fleet");
+        Front front = app.front().orElseThrow();
+        AtomicInteger minBackends = new AtomicInteger(Integer.MAX_VALUE);
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread watcher = new Thread(() -> {
+            while (watching.get()) {
+                minBackends.accumulateAndGet(front.backends().size(), Math::min);
+                Thread.onSpinWait();
+            }
+        });
+        watcher.start();
+        ReloadResult byDefault = daemon.appBean("fleet").reload();
+        assertThat(byDefault.getOutcome()).isEqualTo("done");
+        assertThat(minBackends.get()).isGreaterThanOrEqualTo(2);
+        assertThat(byDefault.getSteps().get(0)).contains("1 at a time");
+
+        List<String> lines = new ArrayList<>();
+        List<CompletableFuture<ReloadResult>> wide = daemon.god().beginReload("fleet", ReloadRequest.Kind.HARD, 5, false, "",
+                (a, line) -> lines.add(line));
+        assertThat(wide.get(0).join().getOutcome()).isEqualTo("done");
+        watching.set(false);
+        watcher.join();
+        assertThat(lines.get(0)).contains("2 at a time");
+        assertThat(minBackends.get()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void reloadThroughJolokiaExecAndTheCli() throws Exception {
+        int port = Fixtures.freePort();
+        startAndAwaitOnline(web("remote", port, 1), 1);
+        long pid0 = onlinePids("remote").iterator().next();
+        Http.Response r = Http.get(daemon.jolokiaUrl() + "/exec/supervisor:type=App,name=remote/reload", daemon.user(), daemon.password());
+        JsonNode body = new ObjectMapper().readTree(r.body());
+        assertThat(body.get("status").asInt()).as(r.body()).isEqualTo(200);
+        assertThat(body.get("value").get("outcome").asText()).isEqualTo("done");
+        long pid1 = onlinePids("remote").iterator().next();
+        assertThat(pid1).isNotEqualTo(pid0);
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = dev.supervisor.cli.SupervisorCli.run(new String[]{"reload", "remote"},
+                Map.of("SUPERVISOR_HOME", daemon.home().toString(), "SUPERVISOR_JOLOKIA_PORT", Integer.toString(daemon.daemon().jolokiaPort())),
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("instance", "old pid " + pid1, "drained", "and stopped", "reload done");
+        assertThat(onlinePids("remote")).doesNotContain(pid1).hasSize(1);
+    }
+
+    @Test
+    void reloadOfAnAppsFileAppliesNewEnvAndInstances() {
+        int port = Fixtures.freePort();
+        Map<String, Object> v1 = web("config", port, 1, "show-env=COLOR");
+        v1.put("env", Map.of("COLOR", "blue"));
+        startAndAwaitOnline(v1, 1);
+        assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("COLOR=blue");
+        Map<String, Object> v2 = web("config", port, 2, "show-env=COLOR");
+        v2.put("env", Map.of("COLOR", "green"));
+        ReloadResult r = daemon.godBean().reload(file(v2).toString()).get(0);
+        assertThat(r.getOutcome()).as(r.toString()).isEqualTo("done");
+        await().until(() -> onlinePids("config").size() == 2);
+        for (int i = 0; i < 6; i++) {
+            assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("COLOR=green");
+        }
+    }
+
+    @Test
+    void scaleAddsAndRemovesInstancesWithoutDroppingRequests() throws Exception {
+        int port = Fixtures.freePort();
+        startAndAwaitOnline(web("elastic", port, 1), 1);
+        try (LoadLoop load = new LoadLoop(port, 4, 200_000)) {
+            await().until(() -> load.ok() > 200);
+            daemon.appBean("elastic").scale(3);
+            assertThat(onlinePids("elastic")).hasSize(3);
+            daemon.appBean("elastic").scale(1);
+            assertThat(onlinePids("elastic")).hasSize(1);
+            int now = load.ok();
+            await().until(() -> load.ok() > now + 200);
+            load.stop();
+            assertThat(load.failed()).as(load.errors().toString()).isZero();
+            assertThat(load.non2xx()).isZero();
+        }
+    }
+
+    @Test
+    void tcpFrontWithARawEchoApp() throws Exception {
+        int port = Fixtures.freePort();
+        Map<String, Object> app = Fixtures.app("echo", "echo");
+        app.put("port", port);
+        app.put("front", "tcp");
+        startAndAwaitOnline(app, 1);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            out.write("ping\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("ping");
+            CompletableFuture<ReloadResult> reload = CompletableFuture.supplyAsync(() -> daemon.appBean("echo").reload());
+            // The open connection keeps working while the old instance drains.
+            out.write("still here\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("still here");
+            s.close();
+            assertThat(reload.join().getOutcome()).isEqualTo("done");
+        }
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write("after\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine()).isEqualTo("after");
+        }
+    }
+}
