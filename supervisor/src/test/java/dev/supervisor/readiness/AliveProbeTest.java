@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AliveProbeTest extends ProbeTestSupport {
     @Test
     void readyWhenStillAliveAfterMinUptime() throws Exception {
-        Process child = sh("sleep 30");
+        Process child = sh("exec sleep 30");
         AliveProbe probe = track(new AliveProbe(Duration.ofMillis(300), scheduler));
 
         assertThat(ready(probe.await(child, LONG))).isGreaterThanOrEqualTo(Duration.ofMillis(300));
@@ -29,7 +29,7 @@ class AliveProbeTest extends ProbeTestSupport {
 
     @Test
     void aTimeoutShorterThanMinUptimeIsAFailureNotSuccess() throws Exception {
-        Process child = sh("sleep 30");
+        Process child = sh("exec sleep 30");
         AliveProbe probe = track(new AliveProbe(Duration.ofSeconds(5), scheduler));
 
         assertThat(failure(probe.await(child, Duration.ofMillis(100))))

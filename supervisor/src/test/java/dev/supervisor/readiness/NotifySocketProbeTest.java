@@ -65,7 +65,7 @@ class NotifySocketProbeTest extends ProbeTestSupport {
     void systemdNotifyWorksToo() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-notify")), "systemd-notify not installed");
         NotifySocketProbe probe = track(new NotifySocketProbe(dir, "systemd", scheduler));
-        Process child = spawn(probe.environment(), "/bin/sh", "-c", "/usr/bin/systemd-notify --ready; sleep 30");
+        Process child = spawn(probe.environment(), "/bin/sh", "-c", "/usr/bin/systemd-notify --ready; exec sleep 30");
 
         ready(probe.await(child, LONG));
     }

@@ -53,6 +53,7 @@ abstract class ProbeTestSupport {
         return spawn(env, PYTHON, "-c", code);
     }
 
+    /** End long-running scripts with {@code exec}: a grandchild would outlive destroy() and hold the pipes. */
     Process sh(String script) throws IOException {
         return spawn(Map.of(), "/bin/sh", "-c", script);
     }

@@ -24,7 +24,7 @@ class ReadyPatternProbeTest extends ProbeTestSupport {
 
     @Test
     void readyOnAMatchingLineAfterAwait() throws Exception {
-        Process child = sh("sleep 30");
+        Process child = sh("exec sleep 30");
         ReadyPatternProbe probe = track(new ReadyPatternProbe(LISTENING, scheduler));
         CompletableFuture<Duration> wait = probe.await(child, LONG);
 
@@ -38,7 +38,7 @@ class ReadyPatternProbeTest extends ProbeTestSupport {
 
     @Test
     void aLineSeenBeforeAwaitIsRemembered() throws Exception {
-        Process child = sh("sleep 30");
+        Process child = sh("exec sleep 30");
         ReadyPatternProbe probe = track(new ReadyPatternProbe(LISTENING, scheduler));
         probe.onStdoutLine("listening on 3000");
 
@@ -47,7 +47,7 @@ class ReadyPatternProbeTest extends ProbeTestSupport {
 
     @Test
     void noMatchingLineTimesOutNamingThePattern() throws Exception {
-        Process child = sh("sleep 30");
+        Process child = sh("exec sleep 30");
         ReadyPatternProbe probe = track(new ReadyPatternProbe(LISTENING, scheduler));
         probe.onStdoutLine("listening soon");
 
@@ -58,7 +58,7 @@ class ReadyPatternProbeTest extends ProbeTestSupport {
     @Test
     void aChildsStdoutReachesTheProbeThroughTheLogPump() throws Exception {
         ReadyPatternProbe probe = track(new ReadyPatternProbe(LISTENING, scheduler));
-        Process child = spawn(Map.of(), "/bin/sh", "-c", "echo starting; sleep 0.2; echo 'listening on 4000'; sleep 30");
+        Process child = spawn(Map.of(), "/bin/sh", "-c", "echo starting; sleep 0.2; echo 'listening on 4000'; exec sleep 30");
         Path logFile = dir.resolve("out.log");
         try (RotatingLogFile log = new RotatingLogFile(logFile, LogPolicy.DEFAULT)) {
             LogPump pump = LogPump.start("app-out", child.getInputStream(), log,
