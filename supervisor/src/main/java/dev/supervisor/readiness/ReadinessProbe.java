@@ -24,6 +24,14 @@ public interface ReadinessProbe extends AutoCloseable {
      */
     CompletableFuture<Duration> await(ProcessHandle process, Duration timeout);
 
+    /**
+     * Like {@link #await(ProcessHandle, Duration)}, and when the process exits first the failure names its exit
+     * code ("exited with code 3 before it was ready"); a {@link ProcessHandle} cannot tell the code.
+     */
+    default CompletableFuture<Duration> await(Process process, Duration timeout) {
+        return await(process.toHandle(), timeout);
+    }
+
     /** What the probe waits for, for messages: e.g. "port 41234 to accept connections". */
     String describe();
 
