@@ -162,6 +162,10 @@ public final class AppsFileLoader {
         }
 
         AppConfig read() {
+            JsonNode declaredName = node.get("name");
+            if (declaredName != null && declaredName.isTextual()) {
+                label = "app '" + declaredName.asText() + "' (apps[" + index + "])";
+            }
             Map<String, Map<String, String>> envProfiles = new LinkedHashMap<>();
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String f = it.next();

@@ -15,11 +15,14 @@ import dev.supervisor.management.AccessPolicy;
 import dev.supervisor.management.Credentials;
 import dev.supervisor.management.JolokiaAgent;
 import dev.supervisor.management.MBeanRegistrar;
+import dev.supervisor.readiness.ReadinessProbe;
 import dev.supervisor.readiness.ReadinessProbes;
+import dev.supervisor.readiness.ReadinessSpec;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +88,8 @@ public final class Daemon implements AutoCloseable {
 
         MBeanRegistrar registrar = new MBeanRegistrar(ManagementFactory.getPlatformMBeanServer());
         ReadinessProbes probes = new ReadinessProbes(scheduler, settings.home().resolve("run"));
-        InstanceServices services = new InstanceServices(scheduler, worker, probes::create, logs, settings.logDir(), registrar);
+        InstanceServices services = new InstanceServices(scheduler, worker, (app, id, port) -> probeFor(probes, app, id, port),
+                logs, settings.logDir(), registrar);
         god = new God(new AppsFileLoader(settings.logs()), services,
                 app -> startFront(app, loops),
                 new DumpFile(settings.dumpFile()), reloads);
@@ -103,6 +107,16 @@ public final class Daemon implements AutoCloseable {
         jolokia = new JolokiaAgent(settings, credentials, policy);
         closeInReverse.add(jolokia);
         LOG.info("supervisor {} ready: Jolokia at {}, home {}", version(), jolokia.url(), settings.home());
+    }
+
+    private static ReadinessProbe probeFor(ReadinessProbes probes, AppConfig app, int id, int port) {
+        ReadinessSpec spec = new ReadinessSpec(app.waitReady(), app.readyUrl().orElse(null), app.readyPattern().orElse(null),
+                port, app.minUptime());
+        try {
+            return probes.create(spec, app.name() + "-" + id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the readiness probe of " + app.name() + "[" + id + "]: " + e.getMessage(), e);
+        }
     }
 
     private Front startFront(AppConfig app, FrontEventLoops loops) {

@@ -137,21 +137,20 @@ public final class Instance {
 
     private void spawn() {
         privatePort = config.hasFront() ? PortAllocator.freeLoopbackPort() : config.port();
-        probe = services.probes().create(config, id, privatePort);
-        Map<String, String> env = new HashMap<>(config.env());
-        env.put(config.instanceVar(), Integer.toString(index));
-        env.put("SUPERVISOR_APP", app.name());
-        env.put("SUPERVISOR_ID", Integer.toString(id));
-        if (privatePort > 0) {
-            env.put("PORT", Integer.toString(privatePort));
-        }
-        env.putAll(probe.environment());
         ChildProcess c;
         try {
+            probe = services.probes().create(config, id, privatePort);
+            Map<String, String> env = new HashMap<>(config.env());
+            env.put(config.instanceVar(), Integer.toString(index));
+            env.put("SUPERVISOR_APP", app.name());
+            env.put("SUPERVISOR_ID", Integer.toString(id));
+            if (privatePort > 0) {
+                env.put("PORT", Integer.toString(privatePort));
+            }
+            env.putAll(probe.environment());
             c = ChildProcess.launch(new LaunchSpec(config.command(), config.cwd(), env));
         } catch (RuntimeException e) {
-            probe.close();
-            probe = null;
+            closeProbe();
             lastExit = "launch failed: " + e.getMessage();
             ready.completeExceptionally(new ReadinessException(e.getMessage()));
             transition(ProcessStatus.ERRORED, e.getMessage());
@@ -168,7 +167,7 @@ public final class Instance {
         LogPump.start(thread + "-err", c.stderr(), errLog, new LineOptions(prefix, null));
         c.onExit().thenAcceptAsync(code -> onExit(c, code), services.worker());
         CompletableFuture<Duration> launchReady = ready;
-        p.await(c.handle(), config.readinessTimeout()).whenCompleteAsync((took, error) -> onReadiness(c, launchReady, took, error), services.worker());
+        c.awaitReady(p, config.readinessTimeout()).whenCompleteAsync((took, error) -> onReadiness(c, launchReady, took, error), services.worker());
         LOG.info("{}[{}] spawned pid {}{}: {}", app.name(), id, c.pid(), privatePort > 0 ? " with PORT=" + privatePort : "",
                 String.join(" ", config.command()));
     }

@@ -50,6 +50,11 @@ public final class ChildProcess {
         return process.toHandle();
     }
 
+    /** Arms a readiness probe on this process; an exit before ready fails it with the exit code. */
+    public CompletableFuture<java.time.Duration> awaitReady(dev.supervisor.readiness.ReadinessProbe probe, java.time.Duration timeout) {
+        return probe.await(process, timeout);
+    }
+
     public InputStream stdout() {
         return process.getInputStream();
     }

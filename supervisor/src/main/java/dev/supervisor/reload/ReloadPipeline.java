@@ -57,13 +57,13 @@ public final class ReloadPipeline {
         }
         int total = targets.size();
         int batch = batchSize(request.parallel(), app.instances().size());
-        out.line(app.name(), "reloading " + app.name() + ": " + total + " instance(s), " + batch + " at a time"
-                + (request.kind() == ReloadRequest.Kind.SOFT ? " (soft)" : ""));
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         ReloadListener recording = (name, line) -> {
             lines.add(line);
             out.line(name, line);
         };
+        recording.line(app.name(), "reloading " + app.name() + ": " + total + " instance(s), " + batch + " at a time"
+                + (request.kind() == ReloadRequest.Kind.SOFT ? " (soft)" : ""));
         int replaced = 0;
         int failed = 0;
         String reason = "";

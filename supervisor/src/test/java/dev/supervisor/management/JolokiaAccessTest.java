@@ -93,8 +93,8 @@ class JolokiaAccessTest {
         long pid = daemon.process("hello", 0).getPid();
         Http.Response broken = Http.post(daemon.jolokiaUrl(), "{\"type\":\"exec\",", daemon.user(), daemon.password());
         JsonNode err = json(broken);
-        assertThat(err.get("status").asInt()).isEqualTo(400);
-        assertThat(err.get("error").asText()).isNotBlank();
+        assertThat(err.get("status").asInt()).isNotEqualTo(200);
+        assertThat(err.get("error").asText()).contains("EOF");
         assertThat(err.has("stacktrace")).isFalse();
 
         Http.Response unknown = Http.post(daemon.jolokiaUrl(),
