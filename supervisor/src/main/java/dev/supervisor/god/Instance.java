@@ -181,6 +181,7 @@ public final class Instance {
         }
         if (error == null) {
             transition(ProcessStatus.ONLINE, "ready in " + took.toMillis() + " ms (" + probe.describe() + ")");
+            closeProbe();
             if (config.hasFront()) {
                 backend = new Backend(app.name() + ":" + id + ":" + c.pid(), new InetSocketAddress("127.0.0.1", privatePort));
                 app.frontJoin(backend);
@@ -189,6 +190,7 @@ public final class Instance {
             return;
         }
         Throwable cause = unwrap(error);
+        closeProbe();
         launchReady.completeExceptionally(cause);
         if (mode == Mode.NORMAL && c.isAlive()) {
             // A timeout is never success: a normal start that never gets ready is killed and counted unstable.

@@ -31,7 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -194,14 +196,8 @@ class ReloadPipelineTest {
         App app = daemon.god().requireApp("fleet");
         Front front = app.front().orElseThrow();
         AtomicInteger minBackends = new AtomicInteger(Integer.MAX_VALUE);
-        AtomicBoolean watching = new AtomicBoolean(true);
-        Thread watcher = new Thread(() -> {
-            while (watching.get()) {
-                minBackends.accumulateAndGet(front.backends().size(), Math::min);
-                Thread.onSpinWait();
-            }
-        });
-        watcher.start();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> minBackends.accumulateAndGet(front.backends().size(), Math::min), 0, 1, TimeUnit.MILLISECONDS);
         ReloadResult byDefault = daemon.appBean("fleet").reload();
         assertThat(byDefault.getOutcome()).isEqualTo("done");
         assertThat(minBackends.get()).isGreaterThanOrEqualTo(2);
@@ -211,8 +207,7 @@ class ReloadPipelineTest {
         List<CompletableFuture<ReloadResult>> wide = daemon.god().beginReload("fleet", ReloadRequest.Kind.HARD, 5, false, "",
                 (a, line) -> lines.add(line));
         assertThat(wide.get(0).join().getOutcome()).isEqualTo("done");
-        watching.set(false);
-        watcher.join();
+        sampler.shutdownNow();
         assertThat(lines.get(0)).contains("2 at a time");
         assertThat(minBackends.get()).isGreaterThanOrEqualTo(1);
     }

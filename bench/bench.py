@@ -1,0 +1,217 @@
+"""Supervisor benchmarks. Run through bench/bench.sh; prints a Markdown table.
+
+1. Reload under load: the example HTTP app (examples/hello) behind the front, wrk -c32 for DURATION s,
+   `supervisor reload` at the middle. Failed requests, non-2xx, p99, reload wall time, app start time.
+2. Front throughput: the same 2 backends direct, through our front, through nginx, and pm2 cluster mode
+   with a Node app (if pm2 is installed), interleaved in rounds (A B C A B C ...), medians reported.
+3. Readiness detection: time from the app printing that its port is open to the daemon marking it online.
+"""
+import json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time, datetime
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CLI = os.path.join(ROOT, "bin", "supervisor")
+QUICK = "--quick" in sys.argv
+DURATION = 10 if QUICK else 20
+ROUNDS = 2 if QUICK else 3
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Daemon:
+    def __init__(self):
+        self.home = tempfile.mkdtemp(prefix="supervisor-bench-")
+        self.env = dict(os.environ, SUPERVISOR_HOME=self.home, SUPERVISOR_JOLOKIA_PORT=str(free_port()),
+                        SUPERVISOR_CONSOLE_PORT=str(free_port()), SUPERVISOR_CONSOLE_ENABLED="false")
+
+    def cli(self, *args, check=True):
+        r = subprocess.run([CLI, *args], env=self.env, capture_output=True, text=True)
+        if check and r.returncode != 0:
+            raise SystemExit(f"bench: supervisor {' '.join(args)} failed: {r.stdout}{r.stderr}")
+        return r.stdout
+
+    def start_hello(self, port, instances, extra=None):
+        app = {"name": "hello", "script": os.path.join(ROOT, "examples/hello/Hello.java"), "port": port,
+               "instances": instances, "listen_timeout": "20s", "kill_timeout": "3s",
+               "log_date_format": "yyyy-MM-dd'T'HH:mm:ss.SSS"}
+        app.update(extra or {})
+        f = os.path.join(self.home, "apps.json")
+        with open(f, "w") as fh:
+            json.dump({"apps": [app]}, fh)
+        self.cli("start", f)
+        return json.loads(self.cli("list", "--json"))
+
+    def kill(self):
+        self.cli("kill", check=False)
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def wrk(url, seconds, connections=32):
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+                         capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
+    errs = 0
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
+        errs = sum(int(x) for x in m.groups())
+    def lat(p):
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
+        v, unit = float(m.group(1)), m.group(2)
+        return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+    return {"rps": rps, "total": total, "non2xx": non2xx, "errors": errs, "p50": lat(50), "p99": lat(99)}
+
+
+def reload_under_load(instances):
+    d = Daemon()
+    try:
+        port = free_port()
+        d.start_hello(port, instances)
+        proc = subprocess.Popen(["wrk", "-t2", "-c32", f"-d{DURATION}s", "--latency", f"http://127.0.0.1:{port}/"],
+                                stdout=subprocess.PIPE, text=True)
+        time.sleep(DURATION / 2 - 2)
+        t0 = time.time()
+        out = d.cli("reload", "hello")
+        wall = (time.time() - t0) * 1000
+        wrk_out = proc.communicate()[0]
+        ready = [int(x) for x in re.findall(r"ready in (\d+) ms, old pid", out)]
+        r = parse_wrk(wrk_out)
+        r.update(instances=instances, reload_ms=wall, start_ms=statistics.median(ready) if ready else float("nan"))
+        return r
+    finally:
+        d.kill()
+
+
+def parse_wrk(out):
+    tmp = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+           "total": int(re.search(r"(\d+) requests in", out).group(1))}
+    tmp["non2xx"] = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
+    tmp["errors"] = sum(int(x) for x in m.groups()) if (m := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)) else 0
+    m = re.search(r"\s99%\s+([\d.]+)(us|ms|s)", out)
+    v, unit = float(m.group(1)), m.group(2)
+    tmp["p99"] = v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+    return tmp
+
+
+def nginx_proxy(port, backends):
+    conf_dir = tempfile.mkdtemp(prefix="bench-nginx-")
+    conf = os.path.join(conf_dir, "nginx.conf")
+    servers = "".join(f"server 127.0.0.1:{b};" for b in backends)
+    with open(conf, "w") as fh:
+        fh.write(f"""worker_processes 1; daemon off; pid {conf_dir}/nginx.pid; error_log {conf_dir}/error.log;
+events {{ worker_connections 1024; }}
+http {{ access_log off; upstream app {{ {servers} keepalive 64; }}
+  server {{ listen 127.0.0.1:{port}; location / {{ proxy_pass http://app; proxy_http_version 1.1;
+    proxy_set_header Connection ""; proxy_set_header X-Forwarded-For $remote_addr; }} }} }}
+""")
+    return subprocess.Popen(["nginx", "-c", conf, "-p", conf_dir], stderr=subprocess.DEVNULL)
+
+
+def wait_port(port, timeout=20):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"bench: port {port} never opened")
+
+
+def front_throughput():
+    d = Daemon()
+    procs = []
+    try:
+        port = free_port()
+        listing = d.start_hello(port, 2)
+        backends = [p["privatePort"] for p in listing if p["name"] == "hello"]
+        targets = {"direct (1 backend)": backends[0], "supervisor front": port}
+        if shutil.which("nginx"):
+            nport = free_port()
+            procs.append(nginx_proxy(nport, backends))
+            wait_port(nport)
+            targets["nginx"] = nport
+        pm2 = shutil.which("pm2")
+        if pm2:
+            pport = free_port()
+            script = os.path.join(d.home, "hello.js")
+            with open(script, "w") as fh:
+                fh.write("require('http').createServer((q,s)=>{s.end('hello from pm2\\n')}).listen(process.env.PORT)\n")
+            penv = dict(os.environ, PM2_HOME=os.path.join(d.home, "pm2"), PORT=str(pport))
+            subprocess.run([pm2, "start", script, "-i", "2", "--name", "bench"], env=penv, capture_output=True)
+            wait_port(pport)
+            targets["pm2 cluster (node, 2)"] = pport
+        results = {k: [] for k in targets}
+        for _ in range(ROUNDS):
+            for name, p in targets.items():
+                results[name].append(wrk(f"http://127.0.0.1:{p}/", 5 if QUICK else 8))
+        if pm2:
+            subprocess.run([pm2, "kill"], env=penv, capture_output=True)
+        return {k: {"rps": statistics.median(r["rps"] for r in v), "p50": statistics.median(r["p50"] for r in v),
+                    "p99": statistics.median(r["p99"] for r in v)} for k, v in results.items()}
+    finally:
+        for p in procs:
+            p.terminate()
+        d.kill()
+
+
+def readiness_detection(samples=5):
+    d = Daemon()
+    try:
+        port = free_port()
+        d.start_hello(port, 1)
+        gaps = []
+        for _ in range(samples):
+            d.cli("reload", "hello")
+        log = open(os.path.join(d.home, "supervisor.log")).read()
+        online = [datetime.datetime.fromisoformat(m.group(1).replace(",", "."))
+                  for m in re.finditer(r"^(\S+) INFO .* hello\[\d+\] launching -> online", log, re.M)]
+        outs = "".join(open(os.path.join(d.home, "logs", f)).read() for f in os.listdir(os.path.join(d.home, "logs"))
+                       if f.startswith("hello-") and f.endswith("-out.log"))
+        opened = sorted(datetime.datetime.fromisoformat(m.group(1))
+                        for m in re.finditer(r"^(\S+): hello app listening", outs, re.M))
+        online.sort()
+        # The k-th "listening" line belongs to the k-th launch; a negative gap means the probe won the race
+        # against the app's own stdout.
+        for t_open, t_online in zip(opened, online):
+            gaps.append((t_online - t_open).total_seconds() * 1000)
+        return gaps
+    finally:
+        d.kill()
+
+
+def main():
+    print(f"# Supervisor benchmarks, {datetime.date.today()} ({os.cpu_count()} cores), wrk -t2 -c32\n")
+    print("## Reload under load (examples/hello behind the http front)\n")
+    print("| instances | requests | failed | non-2xx | p99 ms | reload wall ms | new instance ready ms |")
+    print("|---|---|---|---|---|---|---|")
+    for n in (1, 2, 4):
+        r = reload_under_load(n)
+        print(f"| {n} | {r['total']} | {r['errors']} | {r['non2xx']} | {r['p99']:.1f} | {r['reload_ms']:.0f} | {r['start_ms']:.0f} |")
+    print("\n## Front throughput (same 2 backends; medians of interleaved rounds)\n")
+    print("| target | req/s | p50 ms | p99 ms | vs nginx |")
+    print("|---|---|---|---|---|")
+    ft = front_throughput()
+    base = ft.get("nginx", {}).get("rps")
+    for k, v in ft.items():
+        ratio = f"{v['rps'] / base:.2f}" if base else "-"
+        print(f"| {k} | {v['rps']:.0f} | {v['p50']:.2f} | {v['p99']:.2f} | {ratio} |")
+    if "direct (1 backend)" in ft and "supervisor front" in ft:
+        print(f"\nAdded p50 latency of the front vs direct: {ft['supervisor front']['p50'] - ft['direct (1 backend)']['p50']:.2f} ms")
+    gaps = readiness_detection()
+    print("\n## Readiness detection (app prints 'listening' -> daemon marks online)\n")
+    if gaps:
+        print(f"median {statistics.median(gaps):.1f} ms, max {max(gaps):.1f} ms over {len(gaps)} starts"
+              " (includes the app's own stdout flush and log timestamps at ms resolution)")
+    else:
+        print("no samples")
+
+
+if __name__ == "__main__":
+    main()
