@@ -2,6 +2,7 @@ package dev.supervisor.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.supervisor.config.DaemonSettings;
 import dev.supervisor.mbeans.AppMXBean;
@@ -15,6 +16,7 @@ import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -180,11 +182,13 @@ class JmxRemoteConnectorTest {
 
         second.close();
 
-        assertThatThrownBy(() -> {
-            try (Socket closed = new Socket()) {
-                closed.connect(address, 2000);
-            }
-        }).isInstanceOf(java.net.ConnectException.class);
+        // RMI closes its listening socket from the accept thread: give it a moment, not a sleep.
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+                assertThatThrownBy(() -> {
+                    try (Socket closed = new Socket()) {
+                        closed.connect(address, 2000);
+                    }
+                }).isInstanceOf(java.net.ConnectException.class));
     }
 
     @Test
