@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
@@ -67,6 +68,8 @@ public final class HawtioConsole implements AutoCloseable {
     private final Path jolokiaPolicy;
     private final MBeanServer mbeanServer = ManagementFactory.getPlatformMBeanServer();
 
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private boolean closed;
     private volatile String status = "down: not started";
     private volatile int boundPort;
     private final List<AutoCloseable> undo = new ArrayList<>();
@@ -107,13 +110,17 @@ public final class HawtioConsole implements AutoCloseable {
     /**
      * Starts the console on a thread of its own. The future fails (with {@link ManagementPortInUseException}
      * when the port is taken) instead of anything being thrown here; {@link #status()} says the same.
+     * A console starts once: after a failure or {@link #close()}, make a new one.
      */
     public CompletableFuture<Void> startAsync() {
+        if (!claimed.compareAndSet(false, true)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("console already started once"));
+        }
         status = "starting";
         CompletableFuture<Void> started = new CompletableFuture<>();
         Thread starter = new Thread(() -> {
             try {
-                start();
+                startClaimed();
                 started.complete(null);
             } catch (Throwable e) {
                 started.completeExceptionally(e);
@@ -125,9 +132,17 @@ public final class HawtioConsole implements AutoCloseable {
     }
 
     /** Starts the console and returns once it serves, or throws with the reason (also kept in {@link #status()}). */
-    public synchronized void start() {
-        if (server != null) {
-            throw new IllegalStateException("console already started");
+    public void start() {
+        if (!claimed.compareAndSet(false, true)) {
+            throw new IllegalStateException("console already started once");
+        }
+        startClaimed();
+    }
+
+    private synchronized void startClaimed() {
+        if (closed) {
+            status = "down: stopped";
+            throw new IllegalStateException("console closed before it started");
         }
         status = "starting";
         try {
@@ -260,13 +275,14 @@ public final class HawtioConsole implements AutoCloseable {
         return "http://" + host + ":" + port() + CONTEXT_PATH + "/";
     }
 
+    /** Stops the console and puts back what starting changed; waits for a start in progress to finish first. */
     @Override
     public synchronized void close() {
-        if (server == null) {
-            return;
+        closed = true;
+        if (server != null) {
+            stopQuietly();
+            status = "down: stopped";
         }
-        stopQuietly();
-        status = "down: stopped";
     }
 
     private void stopQuietly() {

@@ -79,7 +79,7 @@ class HawtioConsoleLifecycleTest {
     }
 
     @Test
-    void statusSaysStartingUntilUp() throws Exception {
+    void statusSaysStartingUntilUpAndASecondStartChangesNothing() throws Exception {
         DaemonSettings settings = TestHome.create(home, 0);
         try (HawtioConsole console = new HawtioConsole(settings, HawtioConsole.locateWar(settings.installDir()),
                 null)) {
@@ -87,6 +87,10 @@ class HawtioConsoleLifecycleTest {
             CompletableFuture<Void> started = console.startAsync();
             assertThat(console.status()).isIn("starting", "up at " + console.url());
             started.get(2, TimeUnit.MINUTES);
+            assertThat(console.status()).startsWith("up at http://127.0.0.1:");
+
+            assertThatThrownBy(() -> console.startAsync().get(1, TimeUnit.MINUTES))
+                    .hasCauseInstanceOf(IllegalStateException.class);
             assertThat(console.status()).startsWith("up at http://127.0.0.1:");
         }
     }
