@@ -26,6 +26,12 @@ public interface GodMXBean {
     /** Where the daemon keeps its state (logs, dump, credentials). */
     String getHome();
 
+    /** The hawtio console: "up at http://...", "starting", "down: why" or "disabled". */
+    String getConsoleStatus();
+
+    /** The remote JMX connector: "up at service:jmx:...", "off" or "down: why". */
+    String getJmxStatus();
+
     /** Every instance, draining ones included. */
     List<ProcessInfo> list();
 

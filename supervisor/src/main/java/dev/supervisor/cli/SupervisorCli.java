@@ -461,12 +461,11 @@ public final class SupervisorCli {
         @Override
         public Integer call() {
             DaemonSettings s = cli.settings();
-            cli.out.println("hawtio console: " + s.consoleUrl());
+            JolokiaClient c = cli.client();
+            cli.out.println("hawtio console: " + s.consoleUrl() + "  (" + c.read(GOD, "ConsoleStatus").asText() + ")");
             cli.out.println("Jolokia:        " + s.jolokiaUrl());
-            if (s.jmxPort() > 0) {
-                cli.out.println("JMX:            service:jmx:rmi:///jndi/rmi://" + s.jmxHost() + ":" + s.jmxPort() + "/jmxrmi");
-            }
-            cli.out.println("credentials:    " + s.credentialsFile() + " (username, password)");
+            cli.out.println("JMX:            " + c.read(GOD, "JmxStatus").asText());
+            cli.out.println("credentials:    " + s.credentialsFile() + " (username, password; the same for all three)");
             return 0;
         }
     }

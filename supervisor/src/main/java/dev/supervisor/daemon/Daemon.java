@@ -13,7 +13,9 @@ import dev.supervisor.god.InstanceServices;
 import dev.supervisor.logs.LogFiles;
 import dev.supervisor.management.AccessPolicy;
 import dev.supervisor.management.Credentials;
+import dev.supervisor.management.JmxRemoteConnector;
 import dev.supervisor.management.JolokiaAgent;
+import dev.supervisor.management.console.HawtioConsole;
 import dev.supervisor.management.MBeanRegistrar;
 import dev.supervisor.readiness.ReadinessProbe;
 import dev.supervisor.readiness.ReadinessProbes;
@@ -52,6 +54,9 @@ public final class Daemon implements AutoCloseable {
     private God god;
     private JolokiaAgent jolokia;
     private Credentials credentials;
+    private volatile HawtioConsole console;
+    private volatile String consoleStatus = "not started";
+    private volatile String jmxStatus = "not started";
 
     private Daemon(DaemonSettings settings) {
         this.settings = settings;
@@ -95,7 +100,7 @@ public final class Daemon implements AutoCloseable {
                 new DumpFile(settings.dumpFile()), reloads);
         closeInReverse.add(registrar);
         closeInReverse.add(god);
-        registrar.registerGod(god, version(), settings.home(), this::closeAndExit);
+        registrar.registerGod(god, version(), settings.home(), this::closeAndExit, this::consoleStatus, this::jmxStatus);
 
         if (god.hasDump()) {
             try {
@@ -106,7 +111,58 @@ public final class Daemon implements AutoCloseable {
         }
         jolokia = new JolokiaAgent(settings, credentials, policy);
         closeInReverse.add(jolokia);
+        startConsole(policy);
+        startJmxConnector();
         LOG.info("supervisor {} ready: Jolokia at {}, home {}", version(), jolokia.url(), settings.home());
+    }
+
+    /** The console starts in the background: the CLI need not wait for hawtio to unpack. A failure leaves it down. */
+    private void startConsole(Path policy) {
+        if (!settings.consoleEnabled()) {
+            consoleStatus = "disabled (console_enabled: false)";
+            return;
+        }
+        try {
+            HawtioConsole c = new HawtioConsole(settings, HawtioConsole.locateWar(settings.installDir()), policy);
+            console = c;
+            closeInReverse.add(c);
+            c.startAsync().whenComplete((ok, error) -> {
+                if (error == null) {
+                    LOG.info("console {}", c.status());
+                } else {
+                    LOG.error("console {}", c.status());
+                }
+            });
+        } catch (RuntimeException e) {
+            consoleStatus = "down: " + e.getMessage();
+            LOG.error("console {}", consoleStatus);
+        }
+    }
+
+    private void startJmxConnector() {
+        if (settings.jmxPort() <= 0) {
+            jmxStatus = "off (set jmx_port or SUPERVISOR_JMX_PORT; local attach works)";
+            return;
+        }
+        JmxRemoteConnector c = new JmxRemoteConnector(settings);
+        try {
+            c.start();
+            closeInReverse.add(c);
+            jmxStatus = "up at " + c.serviceUrl();
+            LOG.info("remote JMX {}", jmxStatus);
+        } catch (RuntimeException e) {
+            jmxStatus = "down: " + e.getMessage();
+            LOG.error("remote JMX {}", jmxStatus);
+        }
+    }
+
+    public String consoleStatus() {
+        HawtioConsole c = console;
+        return c == null ? consoleStatus : c.status();
+    }
+
+    public String jmxStatus() {
+        return jmxStatus;
     }
 
     private static ReadinessProbe probeFor(ReadinessProbes probes, AppConfig app, int id, int port) {

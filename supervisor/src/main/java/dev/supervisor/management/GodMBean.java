@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /** Thin adapter: the God as {@code supervisor:type=God}. It also emits every notification of the daemon. */
 final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean {
@@ -24,8 +25,13 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     private final Runnable shutdown;
     private final ReloadTickets tickets = new ReloadTickets();
 
-    GodMBean(God god, String version, Path home, Runnable shutdown) {
+    private final Supplier<String> consoleStatus;
+    private final Supplier<String> jmxStatus;
+
+    GodMBean(God god, String version, Path home, Runnable shutdown, Supplier<String> consoleStatus, Supplier<String> jmxStatus) {
         this.god = god;
+        this.consoleStatus = consoleStatus;
+        this.jmxStatus = jmxStatus;
         this.version = version;
         this.home = home;
         this.shutdown = shutdown;
@@ -39,6 +45,8 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     @Override public int getOnlineCount() { return god.onlineCount(); }
     @Override public List<String> getAppNames() { return god.apps().stream().map(a -> a.name()).toList(); }
     @Override public String getHome() { return home.toString(); }
+    @Override public String getConsoleStatus() { return consoleStatus.get(); }
+    @Override public String getJmxStatus() { return jmxStatus.get(); }
 
     @Override
     public List<ProcessInfo> list() {

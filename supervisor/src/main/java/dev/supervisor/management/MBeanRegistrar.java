@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Keeps the MBeans in step with the God's table (registered when an app or instance appears, unregistered
@@ -39,9 +40,10 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
     }
 
     /** Registers {@code supervisor:type=God}. The God is built after us (it needs us as its listener). */
-    public synchronized void registerGod(God theGod, String version, Path home, Runnable shutdown) {
+    public synchronized void registerGod(God theGod, String version, Path home, Runnable shutdown,
+                                         Supplier<String> consoleStatus, Supplier<String> jmxStatus) {
         this.god = theGod;
-        this.godBean = new GodMBean(theGod, version, home, shutdown);
+        this.godBean = new GodMBean(theGod, version, home, shutdown, consoleStatus, jmxStatus);
         register(godBean, ObjectNames.god());
     }
 
