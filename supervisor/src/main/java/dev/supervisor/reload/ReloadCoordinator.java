@@ -63,7 +63,7 @@ public final class ReloadCoordinator {
             queued++;
             listener.line(app.name(), "queued behind the running reload of " + app.name());
         } else {
-            begin();
+            enter(ReloadState.RUNNING);
         }
         CompletableFuture<ReloadResult> result = tail.handle((r, e) -> null)
                 .thenApplyAsync(ignored -> runOne(request, listener), executor);
@@ -73,8 +73,8 @@ public final class ReloadCoordinator {
 
     private ReloadResult runOne(ReloadRequest request, ReloadListener listener) {
         synchronized (this) {
-            if (state == ReloadState.QUEUED || state == ReloadState.IDLE) {
-                begin();
+            if (state != ReloadState.RUNNING) {
+                enter(ReloadState.RUNNING);
             }
         }
         ReloadListener tracking = (name, line) -> {
@@ -94,9 +94,9 @@ public final class ReloadCoordinator {
                 step = "";
                 if (queued > 0) {
                     queued--;
-                    state = ReloadState.QUEUED;
+                    enter(ReloadState.QUEUED);
                 } else {
-                    state = ReloadState.IDLE;
+                    enter(ReloadState.IDLE);
                 }
             }
         }
@@ -107,9 +107,13 @@ public final class ReloadCoordinator {
         return result;
     }
 
-    private void begin() {
-        state = ReloadState.RUNNING;
-        startedAt = LocalTime.now();
+    /** Every change of the app's reload state goes through here, and is logged. */
+    private void enter(ReloadState next) {
+        LOG.info("reload of {}: {} -> {}", app.name(), state.label(), next.label());
+        state = next;
+        if (next == ReloadState.RUNNING) {
+            startedAt = LocalTime.now();
+        }
     }
 
     public synchronized ReloadState state() {
