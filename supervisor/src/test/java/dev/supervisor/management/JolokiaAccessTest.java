@@ -71,6 +71,26 @@ class JolokiaAccessTest {
     }
 
     @Test
+    void startStopAndDeleteThroughJolokiaPost() throws Exception {
+        String file = Fixtures.appsFile(daemon.home().resolve("apps"), Fixtures.app("posted")).toString();
+        Http.Response start = Http.post(daemon.jolokiaUrl(), "{\"type\":\"exec\",\"mbean\":\"supervisor:type=God\","
+                + "\"operation\":\"start\",\"arguments\":[\"" + file + "\"]}", daemon.user(), daemon.password());
+        assertThat(json(start).get("value").get(0).asText()).as(start.body()).isEqualTo("posted");
+        await().atMost(Duration.ofSeconds(30)).until(() -> daemon.process("posted", 0).getStatus().equals("online"));
+        long pid = daemon.process("posted", 0).getPid();
+
+        Http.Response stop = Http.post(daemon.jolokiaUrl(), "{\"type\":\"exec\",\"mbean\":\"supervisor:type=App,name=posted\","
+                + "\"operation\":\"stop\"}", daemon.user(), daemon.password());
+        assertThat(json(stop).get("status").asInt()).as(stop.body()).isEqualTo(200);
+        assertThat(daemon.process("posted", 0).getStatus()).isEqualTo("stopped");
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+
+        Http.Response delete = Http.get(daemon.jolokiaUrl() + "/exec/supervisor:type=God/delete/posted", daemon.user(), daemon.password());
+        assertThat(json(delete).get("status").asInt()).as(delete.body()).isEqualTo(200);
+        assertThat(daemon.list()).noneMatch(p -> p.getName().equals("posted"));
+    }
+
+    @Test
     void deniedMBeansAnswer403() throws Exception {
         Http.Response diag = Http.get(daemon.jolokiaUrl() + "/exec/com.sun.management:type=DiagnosticCommand/vmFlags",
                 daemon.user(), daemon.password());
