@@ -10,6 +10,7 @@ import dev.supervisor.front.Fronts;
 import dev.supervisor.god.DumpFile;
 import dev.supervisor.god.God;
 import dev.supervisor.god.InstanceServices;
+import dev.supervisor.god.MemoryLimit;
 import dev.supervisor.logs.LogFiles;
 import dev.supervisor.management.AccessPolicy;
 import dev.supervisor.management.Credentials;
@@ -37,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -101,6 +103,15 @@ public final class Daemon implements AutoCloseable {
         closeInReverse.add(registrar);
         closeInReverse.add(god);
         registrar.registerGod(god, version(), settings.home(), this::closeAndExit, this::consoleStatus, this::jmxStatus);
+
+        MemoryLimit memoryLimit = new MemoryLimit(god);
+        scheduler.scheduleAtFixedRate(() -> {
+            try {
+                memoryLimit.checkOnce();
+            } catch (RuntimeException e) {
+                LOG.error("memory limit check failed", e);
+            }
+        }, MemoryLimit.INTERVAL.toMillis(), MemoryLimit.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
         if (god.hasDump()) {
             try {

@@ -189,7 +189,11 @@ public final class God implements AutoCloseable {
             i.app().removeInstance(i);
         }
         for (App app : TargetResolver.appsOf(targets)) {
-            if (app.allInstances().isEmpty()) {
+            if (app.instances().isEmpty()) {
+                // Old instances a running reload set aside go too: nothing of a deleted app may keep running.
+                List<Instance> aside = app.asideInstances();
+                stopAll(aside, "delete");
+                aside.forEach(app::removeInstance);
                 removeApp(app);
             }
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.supervisor.front.Front;
 import dev.supervisor.god.App;
+import dev.supervisor.god.MemoryLimit;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.mbeans.ReloadResult;
 import dev.supervisor.testing.Fixtures;
@@ -267,6 +268,26 @@ class ReloadPipelineTest {
             assertThat(load.failed()).as(load.errors().toString()).isZero();
             assertThat(load.non2xx()).isZero();
         }
+    }
+
+    @Test
+    void anInstanceOverMaxMemoryRestartIsReloaded() {
+        int port = Fixtures.freePort();
+        Map<String, Object> app = web("hungry", port, 1, "alloc=200");
+        app.put("max_memory_restart", "150M");
+        startAndAwaitOnline(app, 1);
+        long before = onlinePids("hungry").iterator().next();
+        MemoryLimit limit = new MemoryLimit(daemon.god());
+        assertThat(limit.checkOnce()).containsExactly(daemon.process("hungry", 0).getId());
+        await().atMost(Duration.ofSeconds(60)).until(() -> daemon.god().requireApp("hungry").reloads().lastResult() != null);
+        assertThat(daemon.god().requireApp("hungry").reloads().lastResult().getOutcome()).isEqualTo("done");
+        assertThat(onlinePids("hungry")).hasSize(1).doesNotContain(before);
+        daemon.god().delete("hungry");
+
+        Map<String, Object> modest = web("modest", Fixtures.freePort(), 1);
+        modest.put("max_memory_restart", "2G");
+        startAndAwaitOnline(modest, 1);
+        assertThat(limit.checkOnce()).isEmpty();
     }
 
     @Test
