@@ -121,7 +121,7 @@ public final class TcpFront implements Front {
     public void close() {
         Channel current = server;
         if (current != null) {
-            current.close().syncUninterruptibly();
+            ServerBinding.unbind(current);
         }
         for (Channel client : clients) {
             client.close();
