@@ -41,7 +41,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Starts connecting on the given loop (the client's, so both ends of an exchange share one thread). */
     static BackendConnection open(HttpFront front, BackendSlot slot, EventLoop loop, IdleBackendConnections idle) {
         BackendConnection connection = new BackendConnection(slot, idle);
-        HttpDecoderConfig decoderConfig = HttpFront.decoderConfig();
+        HttpDecoderConfig decoderConfig = HttpFront.backendDecoderConfig();
         ChannelFuture connecting = front.backendBootstrap().clone(loop)
                 .handler(new ChannelInitializer<>() {
                     @Override

@@ -246,6 +246,11 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
             }
             exchange.responseStarted = true;
             client.write(response, client.voidPromise());
+            if (!(msg instanceof HttpContent) && code >= 200 && HttpUtil.getContentLength(response, 0L) > 0) {
+                // Its body is on its way (the backend knows its length): send head and body in one packet, as
+                // nginx's postpone_output does, instead of flushing the head alone.
+                return;
+            }
         }
         if (msg instanceof HttpContent content) {
             if (!(content instanceof LastHttpContent)) {

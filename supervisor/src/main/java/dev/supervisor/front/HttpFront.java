@@ -69,7 +69,7 @@ public final class HttpFront implements Front {
                     protected void initChannel(SocketChannel ch) {
                         clients.add(ch);
                         ch.closeFuture().addListener(f -> clients.remove(ch));
-                        ch.pipeline().addLast(new HttpServerCodec(decoderConfig()), new HttpClientConnection(HttpFront.this));
+                        ch.pipeline().addLast(new HttpServerCodec(clientDecoderConfig()), new HttpClientConnection(HttpFront.this));
                     }
                 });
         server = ServerBinding.bind(bootstrap, bind, appName);
@@ -160,10 +160,15 @@ public final class HttpFront implements Front {
     }
 
     /** Larger chunks than Netty's 8 KiB default: fewer messages per streamed body. */
-    static HttpDecoderConfig decoderConfig() {
+    static HttpDecoderConfig clientDecoderConfig() {
         return new HttpDecoderConfig()
                 .setMaxInitialLineLength(8192)
                 .setMaxHeaderSize(16384)
                 .setMaxChunkSize(64 * 1024);
+    }
+
+    /** Backends are the supervisor's own apps: their headers are not checked character by character again. */
+    static HttpDecoderConfig backendDecoderConfig() {
+        return clientDecoderConfig().setValidateHeaders(false);
     }
 }
