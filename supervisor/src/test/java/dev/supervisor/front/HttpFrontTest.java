@@ -391,6 +391,43 @@ class HttpFrontTest {
     }
 
     @Test
+    void upgradedConnectionBecomesATunnelThatDrainWaitsFor() throws Exception {
+        UpgradeEchoBackend upgradeBackend = closeLater(new UpgradeEchoBackend());
+        HttpFront front = front();
+        front.addBackend(upgradeBackend.backend());
+        RawHttpClient client = client(front);
+
+        client.sendHead("GET", "/socket", "HTTP/1.1", Map.of("Upgrade", "echo", "Connection", "Upgrade"), -1);
+        RawHttpClient.Response switched = client.readResponse("GET");
+        assertThat(switched.status()).isEqualTo(101);
+        assertThat(switched.header("upgrade")).isEqualTo("echo");
+        assertThat(new String(client.readBytes(3), StandardCharsets.US_ASCII)).isEqualTo("hi\n");
+        client.sendRaw("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII)); // not HTTP any more: echoed
+        assertThat(new String(client.readBytes(16), StandardCharsets.US_ASCII)).isEqualTo("GET / HTTP/1.1\r\n");
+        assertThat(front.inFlight(upgradeBackend.backend())).isEqualTo(1);
+
+        CompletableFuture<DrainResult> drain = front.removeBackend(upgradeBackend.backend(), Duration.ofSeconds(10));
+        client.sendRaw("still".getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(client.readBytes(5), StandardCharsets.US_ASCII)).isEqualTo("still");
+        assertThat(drain).isNotDone();
+        client.close();
+
+        assertThat(drain.get(5, TimeUnit.SECONDS)).isEqualTo(new DrainResult(1, false));
+    }
+
+    @Test
+    void plainRequestToAnUpgradeOnlyBackendIsProxiedNormally() throws IOException {
+        UpgradeEchoBackend upgradeBackend = closeLater(new UpgradeEchoBackend());
+        HttpFront front = front();
+        front.addBackend(upgradeBackend.backend());
+
+        RawHttpClient.Response response = client(front).request("GET", "/socket", Map.of("Upgrade", "echo"), null);
+
+        // Upgrade without "Connection: upgrade" is no request to switch: the header is dropped as hop-by-hop.
+        assertThat(response.status()).isEqualTo(400);
+    }
+
+    @Test
     void slowClientDownloadCompletes() throws Exception {
         IdHttpBackend a = backend("a");
         HttpFront front = front(a);

@@ -75,6 +75,10 @@ final class RawHttpClient implements AutoCloseable {
         out.flush();
     }
 
+    byte[] readBytes(int count) throws IOException {
+        return in.readNBytes(count);
+    }
+
     void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
