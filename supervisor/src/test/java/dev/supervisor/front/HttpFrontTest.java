@@ -1,5 +1,6 @@
 package dev.supervisor.front;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -428,23 +432,75 @@ class HttpFrontTest {
     }
 
     @Test
-    void slowClientDownloadCompletes() throws Exception {
+    void stalledClientStopsTheBackendInsteadOfFillingMemory() throws Exception {
         IdHttpBackend a = backend("a");
         HttpFront front = front(a);
-        int size = 8 * 1024 * 1024;
+        int size = 64 * 1024 * 1024;
+        long stalledBound = 32L * 1024 * 1024; // the socket buffers on the way hold a few MB at most
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(16 * 1024);
             socket.connect(front.address());
             socket.getOutputStream().write(("GET /bytes?n=" + size + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.bytesWritten() > 0);
+
+            // Nobody reads: the front must stop reading the backend rather than buffer the 64 MB.
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> a.bytesWritten() < stalledBound);
+            long frontMemory = ((PooledByteBufAllocator) loops.allocator()).metric().usedDirectMemory()
+                    + ((PooledByteBufAllocator) loops.allocator()).metric().usedHeapMemory();
+            assertThat(frontMemory).isLessThan(16L * 1024 * 1024);
+
             InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[4096];
+            byte[] buffer = new byte[65536];
             long total = 0;
             for (int n; (n = in.read(buffer)) != -1; ) {
                 total += n;
             }
             assertThat(total).isGreaterThan(size);
+            assertThat(a.bytesWritten()).isEqualTo(size);
         }
+    }
+
+    @Test
+    void slowReadingBackendStopsTheUploadInsteadOfFillingMemory() throws Exception {
+        IdHttpBackend a = backend("a");
+        HttpFront front = front(a);
+        int size = 64 * 1024 * 1024;
+        byte[] block = IdHttpBackend.pattern(251 * 256);
+        AtomicLong sent = new AtomicLong();
+        RawHttpClient client = client(front);
+        client.sendHead("POST", "/slowecho", "HTTP/1.1", Map.of(), size);
+        Thread uploader = new Thread(() -> {
+            try {
+                for (int done = 0; done < size; ) {
+                    int n = Math.min(block.length, size - done);
+                    client.sendRaw(java.util.Arrays.copyOf(block, n));
+                    done += n;
+                    sent.set(done);
+                }
+            } catch (IOException e) {
+                sent.set(-1);
+            }
+        });
+        uploader.setDaemon(true);
+        uploader.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.slowWaiting() == 1 && sent.get() > 0);
+
+        // The backend reads nothing yet: the front must stop reading the client rather than buffer the body.
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> sent.get() >= 0 && sent.get() < 32L * 1024 * 1024);
+        long frontMemory = ((PooledByteBufAllocator) loops.allocator()).metric().usedDirectMemory()
+                + ((PooledByteBufAllocator) loops.allocator()).metric().usedHeapMemory();
+        assertThat(frontMemory).isLessThan(16L * 1024 * 1024);
+
+        a.releaseSlow();
+        RawHttpClient.Response response = client.readResponse("POST");
+        MessageDigest sha = IdHttpBackend.sha256();
+        for (int done = 0; done < size; done += block.length) {
+            sha.update(block, 0, Math.min(block.length, size - done));
+        }
+        assertThat(response.text()).isEqualTo(size + " " + HexFormat.of().formatHex(sha.digest()));
     }
 
     @Test

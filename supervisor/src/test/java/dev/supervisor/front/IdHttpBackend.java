@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A real HTTP backend for front tests, answering with its id so a test can tell which backend served.
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code /} answers the id as the body;</li>
  * <li>{@code /headers} answers the request headers, one {@code name: value} line each, lower-case names;</li>
  * <li>{@code /echo} answers {@code <length> <sha-256 hex>} of the request body;</li>
+ * <li>{@code /slowecho} the same, but reads the body only after {@link #releaseSlow()};</li>
  * <li>{@code /bytes?n=N} answers N bytes {@code i % 251}, length known;</li>
  * <li>{@code /stream?n=N} the same, chunked;</li>
  * <li>{@code /slow} waits for {@link #releaseSlow()} before answering.</li>
@@ -42,7 +44,11 @@ final class IdHttpBackend implements AutoCloseable {
     final String id;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
+    /** A whole number of pattern periods (251), so that consecutive blocks continue the pattern. */
+    private static final byte[] PATTERN_BLOCK = pattern(251 * 256);
+
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicInteger slowWaiting = new AtomicInteger();
     private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
     private volatile CountDownLatch slowGate = new CountDownLatch(1);
@@ -69,6 +75,11 @@ final class IdHttpBackend implements AutoCloseable {
 
     int requests() {
         return requests.get();
+    }
+
+    /** Response body bytes of /bytes and /stream handed to the server so far. */
+    long bytesWritten() {
+        return bytesWritten.get();
     }
 
     int slowWaiting() {
@@ -101,7 +112,10 @@ final class IdHttpBackend implements AutoCloseable {
                     drain(exchange.getRequestBody());
                     send(exchange, text.toString().getBytes(StandardCharsets.UTF_8));
                 }
-                case "/echo" -> {
+                case "/echo", "/slowecho" -> {
+                    if (path.equals("/slowecho")) { // reads the body only once released
+                        awaitSlowGate();
+                    }
                     MessageDigest sha = sha256();
                     long length = 0;
                     byte[] buffer = new byte[16384];
@@ -118,18 +132,17 @@ final class IdHttpBackend implements AutoCloseable {
                     int n = Integer.parseInt(exchange.getRequestURI().getQuery().substring(2));
                     exchange.sendResponseHeaders(200, path.equals("/bytes") ? n : 0);
                     try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(pattern(n));
+                        for (int sent = 0; sent < n; ) { // in blocks, counting: tests watch it stall
+                            int size = Math.min(PATTERN_BLOCK.length, n - sent);
+                            out.write(PATTERN_BLOCK, 0, size);
+                            sent += size;
+                            bytesWritten.addAndGet(size);
+                        }
                     }
                 }
                 case "/slow" -> {
                     drain(exchange.getRequestBody());
-                    slowWaiting.incrementAndGet();
-                    try {
-                        slowGate.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    slowWaiting.decrementAndGet();
+                    awaitSlowGate();
                     send(exchange, ("slow " + id).getBytes(StandardCharsets.UTF_8));
                 }
                 default -> {
@@ -138,6 +151,16 @@ final class IdHttpBackend implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private void awaitSlowGate() {
+        slowWaiting.incrementAndGet();
+        try {
+            slowGate.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        slowWaiting.decrementAndGet();
     }
 
     static byte[] pattern(int n) {
