@@ -89,6 +89,10 @@ public final class HttpFront implements Front {
         }
     }
 
+    /**
+     * {@inheritDoc} The future completes off the event loops (on the common pool), once the idle connections to the
+     * backend are being closed; requests still running at the timeout are left to finish or fail with the process.
+     */
     @Override
     public CompletableFuture<DrainResult> removeBackend(Backend backend, Duration drainTimeout) {
         BackendSlot slot = pool.remove(backend);
@@ -96,7 +100,9 @@ public final class HttpFront implements Front {
             return BackendPool.nothingToDrain();
         }
         LOG.info("app {}: backend {} left the front, {} requests in flight", appName, backend, slot.active());
-        return slot.startDrain(drainTimeout, loops.group()).thenApply(result -> {
+        // Async: the drain ends on an event loop, and the caller's follow-up (signal and wait for the old process)
+        // must not run, let alone block, there.
+        return slot.startDrain(drainTimeout, loops.group()).thenApplyAsync(result -> {
             pool.forget(slot);
             closeIdleConnections(slot);
             if (result.timedOut()) {

@@ -202,6 +202,7 @@ class HttpFrontTest {
 
         front.addBackend(b.backend());
         CompletableFuture<DrainResult> drain = front.removeBackend(a.backend(), Duration.ofSeconds(10));
+        CompletableFuture<String> followUpThread = drain.thenApply(result -> Thread.currentThread().getName());
 
         assertThat(front.backends()).containsExactly(b.backend());
         assertThat(client(front).get("/").text()).isEqualTo("b");
@@ -211,6 +212,7 @@ class HttpFrontTest {
         assertThat(slow.status()).isEqualTo(200);
         assertThat(slow.text()).isEqualTo("slow a");
         assertThat(drain.get(5, TimeUnit.SECONDS)).isEqualTo(new DrainResult(1, false));
+        assertThat(followUpThread.get(5, TimeUnit.SECONDS)).doesNotStartWith("front-io"); // may block safely
         assertThat(front.inFlight(a.backend())).isZero();
         // The same keep-alive client connection now reaches the remaining backend.
         assertThat(slowClient.get("/").text()).isEqualTo("b");
