@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -30,6 +31,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     private HttpExchange exchange;
     /** This read wrote to the client: flush it once the read is over, not per message. */
     private Channel clientToFlush;
+    /** After a 101: bytes the codec still hands up go straight to the client, past its HTTP codec. */
+    private ChannelOutboundInvoker tunnelToClient;
     boolean idle;
     long idleSince;
 
@@ -41,7 +44,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Starts connecting on the given loop (the client's, so both ends of an exchange share one thread). */
     static BackendConnection open(HttpFront front, BackendSlot slot, EventLoop loop, IdleBackendConnections idle) {
         BackendConnection connection = new BackendConnection(slot, idle);
-        HttpDecoderConfig decoderConfig = HttpFront.decoderConfig();
+        HttpDecoderConfig decoderConfig = HttpFront.backendDecoderConfig();
         ChannelFuture connecting = front.backendBootstrap().clone(loop)
                 .handler(new ChannelInitializer<>() {
                     @Override
@@ -124,6 +127,13 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         channel.close();
     }
 
+    /** The connection now carries another protocol; it is never reused for HTTP. */
+    void becomeTunnel(Channel client, ChannelOutboundInvoker toClient) {
+        exchange = null;
+        clientToFlush = client;
+        tunnelToClient = toClient;
+    }
+
     void keepAlive(boolean value) {
         keepAlive = value;
     }
@@ -152,6 +162,10 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (tunnelToClient != null) { // left over in the HTTP decoder when the protocol switched
+            tunnelToClient.write(msg, tunnelToClient.voidPromise());
+            return;
+        }
         HttpExchange current = exchange;
         if (current == null) { // bytes nobody asked for: the connection's framing can't be trusted any more
             ReferenceCountUtil.release(msg);

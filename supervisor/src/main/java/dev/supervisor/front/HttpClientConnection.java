@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -31,6 +32,7 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LogManager.getLogger(HttpClientConnection.class);
     /** Pause between rounds when no backend is in the pool or all refused. */
     private static final long BACKEND_RETRY_PAUSE_MILLIS = 10;
+    private static final String TUNNEL = "tunnel";
 
     private final HttpFront front;
     private Channel client;
@@ -102,6 +104,9 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String upgradeTo = request.headers().get(HttpHeaderNames.UPGRADE);
+        boolean upgrade = upgradeTo != null
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
         // 100 Continue is answered here once a backend connection is up; the backend then gets a plain request,
         // which can also be replayed to another backend.
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);
@@ -112,6 +117,10 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
         HttpExchange exchange = new HttpExchange(this, request, keepAlive, expectContinue,
                 System.nanoTime() + settings.backendWait().toNanos(), settings.replayBufferBytes());
         ProxyHeaders.prepareRequest(request, clientIp);
+        if (upgrade) {
+            ProxyHeaders.keepUpgrade(request, upgradeTo);
+            exchange.upgrade = true;
+        }
         current = exchange;
         route(exchange);
     }
@@ -231,13 +240,16 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof HttpResponse response) {
             int code = response.status().code();
-            if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) { // we removed Upgrade: the backend is broken
-                ReferenceCountUtil.release(msg);
-                link.abandon();
-                respondError(exchange, HttpResponseStatus.BAD_GATEWAY, "backend switched protocols unasked");
-                return;
-            }
-            if (code < 200) {
+            if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                if (!exchange.upgrade) {
+                    ReferenceCountUtil.release(msg);
+                    link.abandon();
+                    respondError(exchange, HttpResponseStatus.BAD_GATEWAY, "backend switched protocols unasked");
+                    return;
+                }
+                exchange.switching = true;
+                ProxyHeaders.prepareSwitch(response);
+            } else if (code < 200) {
                 exchange.informational = true;
                 ProxyHeaders.prepareInformational(response);
             } else {
@@ -246,10 +258,19 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
             }
             exchange.responseStarted = true;
             client.write(response, client.voidPromise());
+            if (!(msg instanceof HttpContent) && code >= 200 && HttpUtil.getContentLength(response, 0L) > 0) {
+                // Its body is on its way (the backend knows its length): send head and body in one packet, as
+                // nginx's postpone_output does, instead of flushing the head alone.
+                return;
+            }
         }
         if (msg instanceof HttpContent content) {
             if (!(content instanceof LastHttpContent)) {
                 client.write(content, client.voidPromise());
+            } else if (exchange.switching) {
+                client.write(content, client.voidPromise());
+                startTunnel(exchange, link);
+                return;
             } else if (exchange.informational) {
                 exchange.informational = false;
                 client.write(content, client.voidPromise());
@@ -264,6 +285,34 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
         if (!client.isWritable() && !exchange.responseComplete) {
             link.pauseReading(); // a slow client: stop reading the backend instead of buffering its answer
         }
+    }
+
+    /**
+     * The backend accepted the client's upgrade (101 sent on): from now on both connections carry another protocol
+     * (WebSocket). A relay first in each pipeline takes every byte past the HTTP codecs. The tunnel counts as one
+     * request in flight for its backend until it closes, so a drain waits for it.
+     */
+    private void startTunnel(HttpExchange exchange, BackendConnection link) {
+        current = null;
+        closing = true; // this handler sees nothing more
+        releasePipelined();
+        exchange.releaseBuffers();
+        exchange.link = null;
+        BackendSlot slot = exchange.slot;
+        exchange.slot = null;
+        Channel backend = link.channel();
+        backend.closeFuture().addListener(closed -> slot.release());
+        TcpRelay toBackend = new TcpRelay(backend);
+        TcpRelay toClient = new TcpRelay(client);
+        client.pipeline().addFirst(TUNNEL, toBackend);
+        backend.pipeline().addFirst(TUNNEL, toClient);
+        ChannelHandlerContext clientEntry = client.pipeline().context(TUNNEL);
+        toBackend.writeThrough(backend.pipeline().context(TUNNEL));
+        toClient.writeThrough(clientEntry);
+        link.becomeTunnel(client, clientEntry);
+        link.resumeReading();
+        client.config().setAutoRead(true);
+        LOG.debug("app {}: {} switched protocols with backend {}", front.appName(), clientIp, slot);
     }
 
     /**

@@ -30,6 +30,9 @@ final class HttpExchange implements ChannelFutureListener {
     /** Backends that failed this request, not tried again until all have. */
     List<BackendSlot> failed;
 
+    /** The client asked to switch protocols (WebSocket); a 101 from the backend turns the connection into a tunnel. */
+    boolean upgrade;
+    boolean switching;
     boolean requestComplete;
     boolean continueSent;
     /** Something of the backend's answer reached the client: the request can no longer be retried. */

@@ -69,7 +69,7 @@ public final class HttpFront implements Front {
                     protected void initChannel(SocketChannel ch) {
                         clients.add(ch);
                         ch.closeFuture().addListener(f -> clients.remove(ch));
-                        ch.pipeline().addLast(new HttpServerCodec(decoderConfig()), new HttpClientConnection(HttpFront.this));
+                        ch.pipeline().addLast(new HttpServerCodec(clientDecoderConfig()), new HttpClientConnection(HttpFront.this));
                     }
                 });
         server = ServerBinding.bind(bootstrap, bind, appName);
@@ -89,6 +89,10 @@ public final class HttpFront implements Front {
         }
     }
 
+    /**
+     * {@inheritDoc} The future completes off the event loops (on the common pool), once the idle connections to the
+     * backend are being closed; requests still running at the timeout are left to finish or fail with the process.
+     */
     @Override
     public CompletableFuture<DrainResult> removeBackend(Backend backend, Duration drainTimeout) {
         BackendSlot slot = pool.remove(backend);
@@ -96,7 +100,9 @@ public final class HttpFront implements Front {
             return BackendPool.nothingToDrain();
         }
         LOG.info("app {}: backend {} left the front, {} requests in flight", appName, backend, slot.active());
-        return slot.startDrain(drainTimeout, loops.group()).thenApply(result -> {
+        // Async: the drain ends on an event loop, and the caller's follow-up (signal and wait for the old process)
+        // must not run, let alone block, there.
+        return slot.startDrain(drainTimeout, loops.group()).thenApplyAsync(result -> {
             pool.forget(slot);
             closeIdleConnections(slot);
             if (result.timedOut()) {
@@ -121,7 +127,7 @@ public final class HttpFront implements Front {
     public void close() {
         Channel current = server;
         if (current != null) {
-            current.close().syncUninterruptibly();
+            ServerBinding.unbind(current);
         }
         for (Channel client : clients) {
             client.close();
@@ -160,10 +166,15 @@ public final class HttpFront implements Front {
     }
 
     /** Larger chunks than Netty's 8 KiB default: fewer messages per streamed body. */
-    static HttpDecoderConfig decoderConfig() {
+    static HttpDecoderConfig clientDecoderConfig() {
         return new HttpDecoderConfig()
                 .setMaxInitialLineLength(8192)
                 .setMaxHeaderSize(16384)
                 .setMaxChunkSize(64 * 1024);
+    }
+
+    /** Backends are the supervisor's own apps: their headers are not checked character by character again. */
+    static HttpDecoderConfig backendDecoderConfig() {
+        return clientDecoderConfig().setValidateHeaders(false);
     }
 }

@@ -73,6 +73,16 @@ final class ProxyHeaders {
         return close;
     }
 
+    /** An upgrade (WebSocket) request keeps asking the backend to switch protocols. */
+    static void keepUpgrade(HttpRequest request, String protocol) {
+        request.headers().set(HttpHeaderNames.UPGRADE, protocol).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    }
+
+    /** A 101 keeps its Connection and Upgrade headers: they are the answer to the client's request to switch. */
+    static void prepareSwitch(HttpResponse response) {
+        response.headers().remove(KEEP_ALIVE).remove(PROXY_CONNECTION);
+    }
+
     /** For 1xx responses passed through: only hop-by-hop headers go. */
     static void prepareInformational(HttpResponse response) {
         removeHopByHop(response.headers());

@@ -7,6 +7,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /** Binding a front's public port, the same way for every kind of front. */
 final class ServerBinding {
@@ -38,5 +39,14 @@ final class ServerBinding {
             }
             throw e;
         }
+    }
+
+    /**
+     * Closes the listening socket and returns once the port is free. The JDK defers closing a socket registered with
+     * a selector until the selector next runs; a task scheduled after the close runs only after that.
+     */
+    static void unbind(Channel server) {
+        server.close().syncUninterruptibly();
+        server.eventLoop().schedule(() -> { }, 1, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 }

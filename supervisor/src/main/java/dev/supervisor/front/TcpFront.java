@@ -87,6 +87,10 @@ public final class TcpFront implements Front {
         }
     }
 
+    /**
+     * {@inheritDoc} The future completes off the event loops (on the common pool); connections still open at the
+     * timeout are closed.
+     */
     @Override
     public CompletableFuture<DrainResult> removeBackend(Backend backend, Duration drainTimeout) {
         BackendSlot slot = pool.remove(backend);
@@ -94,7 +98,9 @@ public final class TcpFront implements Front {
             return BackendPool.nothingToDrain();
         }
         LOG.info("app {}: backend {} left the front, {} connections open", appName, backend, slot.active());
-        return slot.startDrain(drainTimeout, loops.group()).thenApply(result -> {
+        // Async: the drain ends on an event loop, and the caller's follow-up (signal and wait for the old process)
+        // must not run, let alone block, there.
+        return slot.startDrain(drainTimeout, loops.group()).thenApplyAsync(result -> {
             pool.forget(slot);
             if (result.timedOut()) {
                 LOG.warn("app {}: closing the connections to backend {} still open after {} ms", appName, backend,
@@ -121,7 +127,7 @@ public final class TcpFront implements Front {
     public void close() {
         Channel current = server;
         if (current != null) {
-            current.close().syncUninterruptibly();
+            ServerBinding.unbind(current);
         }
         for (Channel client : clients) {
             client.close();

@@ -5,29 +5,38 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Copies the bytes one side of a TCP front's connection reads to the other side, pausing reads while the other side
- * can't keep up. One instance on each of the two channels, each pointing at its peer. Half-closes pass through: a
- * client that shuts its output still gets the rest of the answer.
+ * Copies the bytes one side of a TCP front's connection (or of an upgraded HTTP connection) reads to the other side,
+ * pausing reads while the other side can't keep up. One instance on each of the two channels, each pointing at its
+ * peer. Half-closes pass through: a client that shuts its output still gets the rest of the answer.
  */
 final class TcpRelay extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LogManager.getLogger(TcpRelay.class);
 
     private final Channel peer;
+    /** Where writes to the peer enter its pipeline: its tail, or the point past its HTTP codec in a tunnel. */
+    private ChannelOutboundInvoker peerOut;
     private boolean flushPending;
 
     TcpRelay(Channel peer) {
         this.peer = peer;
+        this.peerOut = peer;
+    }
+
+    /** Writes to the peer from this point of its pipeline on, skipping the handlers behind it (an HTTP codec). */
+    void writeThrough(ChannelOutboundInvoker out) {
+        peerOut = out;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        peer.write(msg, peer.voidPromise());
+        peerOut.write(msg, peerOut.voidPromise());
         flushPending = true;
         if (!peer.isWritable()) {
             ctx.channel().config().setAutoRead(false);
@@ -38,8 +47,10 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (flushPending) {
             flushPending = false;
-            peer.flush();
+            peerOut.flush();
         }
+        // In a tunnel the handlers behind may still have written this read (bytes left in the HTTP decoder).
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -54,7 +65,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent && peer instanceof SocketChannel peerSocket) {
             // This side sent its last byte: pass the end on once what it sent before has been written.
-            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+            peerOut.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
                 if (peerSocket.isActive()) {
                     peerSocket.shutdownOutput().addListener(shut -> closeIfBothWaysDone(peerSocket));
                 }
@@ -73,7 +84,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (peer.isActive()) {
-            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            peerOut.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
         ctx.fireChannelInactive();
     }
