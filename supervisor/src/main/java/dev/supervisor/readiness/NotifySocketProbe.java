@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * systemd's sd_notify protocol (pm2's wait_ready, done the standard way): the probe binds an AF_UNIX datagram
@@ -28,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * on the shared scheduler; datagrams sent before await wait in the socket. {@link #close()} closes the socket and
  * deletes its file.
  */
-public final class NotifySocketProbe extends AbstractReadinessProbe {
+public final class NotifySocketProbe extends PollingProbe {
     /** sun_path is 108 bytes on Linux, including the terminating NUL. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
     static final Duration POLL = Duration.ofMillis(5);
@@ -40,7 +38,6 @@ public final class NotifySocketProbe extends AbstractReadinessProbe {
     private final Path ownedDir;
     private final AFUNIXDatagramChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocate(8 * 1024);
-    private volatile ScheduledFuture<?> poller;
     private volatile String lastStatus;
 
     /**
@@ -50,7 +47,7 @@ public final class NotifySocketProbe extends AbstractReadinessProbe {
      * @param name the app/instance name, used in the socket file name for people looking at the directory
      */
     public NotifySocketProbe(Path socketDir, String name, ScheduledExecutorService scheduler) throws IOException {
-        super(scheduler);
+        super(scheduler, POLL);
         String fileName = safeName(name) + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt()) + ".sock";
         Path preferred = socketDir.toAbsolutePath().resolve(fileName);
         if (fits(preferred)) {
@@ -86,11 +83,7 @@ public final class NotifySocketProbe extends AbstractReadinessProbe {
     }
 
     @Override
-    protected void startWatching(ProcessHandle process) {
-        poller = scheduler.scheduleWithFixedDelay(this::receiveAll, 0, POLL.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void receiveAll() {
+    void poll() {
         try {
             while (!isSettled()) {
                 buffer.clear();
@@ -114,14 +107,6 @@ public final class NotifySocketProbe extends AbstractReadinessProbe {
                 lastStatus = line.substring("STATUS=".length());
                 LOG.debug("{}: {}", socketPath.getFileName(), line);
             }
-        }
-    }
-
-    @Override
-    protected void stopWatching() {
-        ScheduledFuture<?> p = poller;
-        if (p != null) {
-            p.cancel(false);
         }
     }
 

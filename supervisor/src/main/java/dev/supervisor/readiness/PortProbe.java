@@ -5,56 +5,36 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Ready when a TCP connection to host:port succeeds (pm2's "listening"). Tries every {@code interval} (5 ms in
  * the daemon) on the shared scheduler, so detection adds almost nothing to a reload. A refused connect costs
  * one syscall; the one that succeeds is closed at once.
  */
-public final class PortProbe extends AbstractReadinessProbe {
+public final class PortProbe extends PollingProbe {
     /** A local connect is refused or accepted at once; this only bounds a host that drops packets. */
     private static final int CONNECT_TIMEOUT_MS = 200;
 
     private final InetSocketAddress address;
     private final int port;
-    private final Duration interval;
-    private volatile ScheduledFuture<?> poller;
 
     public PortProbe(String host, int port, Duration interval, ScheduledExecutorService scheduler) {
-        super(scheduler);
+        super(scheduler, interval);
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1-65535, got " + port);
         }
         this.address = new InetSocketAddress(host, port);
         this.port = port;
-        this.interval = interval;
     }
 
     @Override
-    protected void startWatching(ProcessHandle process) {
-        poller = scheduler.scheduleWithFixedDelay(this::check, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void check() {
-        if (isSettled()) {
-            return;
-        }
+    void poll() {
         // A plain close: only the one successful connect leaves a TIME_WAIT, refused ones leave nothing.
         try (Socket socket = new Socket()) {
             socket.connect(address, CONNECT_TIMEOUT_MS);
             markReady();
         } catch (IOException notYet) {
             // not listening yet
-        }
-    }
-
-    @Override
-    protected void stopWatching() {
-        ScheduledFuture<?> p = poller;
-        if (p != null) {
-            p.cancel(false);
         }
     }
 

@@ -8,8 +8,6 @@ import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Ready when a GET of the URL answers 2xx. Redirects are not followed: a health URL should answer itself.
@@ -17,19 +15,17 @@ import java.util.concurrent.TimeUnit;
  * proxy, no connection reuse. The last answer is part of {@link #describe()}, so a timeout says e.g. "(last
  * answer: HTTP 503)".
  */
-public final class ReadyUrlProbe extends AbstractReadinessProbe {
+public final class ReadyUrlProbe extends PollingProbe {
     private static final int CONNECT_TIMEOUT_MS = 200;
     /** A request that hangs this long is retried; it holds one scheduler thread meanwhile. */
     private static final int READ_TIMEOUT_MS = 1000;
 
     private final URI uri;
     private final URL url;
-    private final Duration interval;
-    private volatile ScheduledFuture<?> poller;
     private volatile String lastAnswer = "none yet";
 
     public ReadyUrlProbe(URI url, Duration interval, ScheduledExecutorService scheduler) {
-        super(scheduler);
+        super(scheduler, interval);
         this.uri = url;
         try {
             this.url = url.toURL();
@@ -39,18 +35,10 @@ public final class ReadyUrlProbe extends AbstractReadinessProbe {
         if (!"http".equals(this.url.getProtocol()) && !"https".equals(this.url.getProtocol())) {
             throw new IllegalArgumentException("ready_url '" + url + "' must be an http or https URL");
         }
-        this.interval = interval;
     }
 
     @Override
-    protected void startWatching(ProcessHandle process) {
-        poller = scheduler.scheduleWithFixedDelay(this::check, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void check() {
-        if (isSettled()) {
-            return;
-        }
+    void poll() {
         HttpURLConnection connection = null;
         try {
             connection = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
@@ -70,14 +58,6 @@ public final class ReadyUrlProbe extends AbstractReadinessProbe {
             if (connection != null) {
                 connection.disconnect();
             }
-        }
-    }
-
-    @Override
-    protected void stopWatching() {
-        ScheduledFuture<?> p = poller;
-        if (p != null) {
-            p.cancel(false);
         }
     }
 
