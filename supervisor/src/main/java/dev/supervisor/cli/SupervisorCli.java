@@ -90,23 +90,16 @@ public final class SupervisorCli {
     /** The client to a running daemon, starting one if none answers. */
     JolokiaClient client() {
         if (client == null) {
+            client = clientIfRunning();
+        }
+        if (client == null) {
             DaemonSettings s = settings();
-            if (Files.exists(s.credentialsFile())) {
-                client = newClient(s);
-                try {
-                    client.exec(GOD, "ping");
-                    return client;
-                } catch (DaemonUnreachable e) {
-                    // fall through: start one
-                }
-            }
             err.println("supervisor: no daemon running, starting one (home " + s.home() + ")");
             DaemonLauncher.start(s, () -> {
-                if (!Files.exists(s.credentialsFile())) {
-                    throw new DaemonUnreachable("credentials not written yet");
+                client = clientIfRunning();
+                if (client == null) {
+                    throw new DaemonUnreachable("not answering yet");
                 }
-                client = newClient(s);
-                client.exec(GOD, "ping");
             });
         }
         return client;
