@@ -1,6 +1,7 @@
 package dev.supervisor.reload;
 
 import dev.supervisor.config.AppConfig;
+import dev.supervisor.config.FrontKind;
 import dev.supervisor.front.DrainResult;
 import dev.supervisor.god.App;
 import dev.supervisor.god.Instance;
@@ -114,17 +115,13 @@ public final class ReloadPipeline {
         String who = "instance " + old.id();
         if (old.status() != ProcessStatus.ONLINE) {
             // Nothing is serving under this id: a restart is all there is to do (pm2 does the same).
-            String was = old.status().label();
-            old.stop("reload of a " + was + " instance").join();
-            try {
-                Duration took = await(old.launch(Instance.Mode.NORMAL), old.config());
-                out.line(app.name(), stepNo + " " + who + ": was " + was + ", restarted as pid " + old.pid() + ", ready in " + took.toMillis() + " ms");
-                return new StepResult(true, "");
-            } catch (Exception e) {
-                String why = who + ": was " + was + ", restart failed: " + message(e);
-                out.line(app.name(), stepNo + " " + why);
-                return new StepResult(false, why);
-            }
+            return restartInPlace(app, old, "was " + old.status().label(), stepNo, out);
+        }
+        AppConfig config = old.config();
+        if (config.port() > 0 && config.front() == FrontKind.NONE) {
+            // The app binds the public port itself: the new one cannot listen (nor be told apart) while the old
+            // one holds it, so this reload is a restart with a short gap, as documented for front: none.
+            return restartInPlace(app, old, "front: none, port " + config.port() + " had no listener during the restart", stepNo, out);
         }
         long oldPid = old.pid();
         out.line(app.name(), stepNo + " " + who + ": starting a new instance beside pid " + oldPid);
@@ -157,6 +154,22 @@ public final class ReloadPipeline {
                 + " drained (" + drained.inFlight() + " in-flight" + (drained.timedOut() ? ", drain timed out" : "") + ") and stopped";
         out.line(app.name(), stepNo + " " + line);
         return new StepResult(true, "");
+    }
+
+    private StepResult restartInPlace(App app, Instance old, String why, String stepNo, ReloadListener out) {
+        String who = "instance " + old.id();
+        long oldPid = old.pid();
+        old.stop("reload: " + why).join();
+        try {
+            Duration took = await(old.launch(Instance.Mode.NORMAL), old.config());
+            out.line(app.name(), stepNo + " " + who + ": " + why + "; restarted"
+                    + (oldPid == 0 ? "" : " (old pid " + oldPid + ")") + " as pid " + old.pid() + ", ready in " + took.toMillis() + " ms");
+            return new StepResult(true, "");
+        } catch (Exception e) {
+            String line = who + ": " + why + "; restart failed: " + message(e);
+            out.line(app.name(), stepNo + " " + line);
+            return new StepResult(false, line);
+        }
     }
 
     private static Duration await(CompletableFuture<Duration> ready, AppConfig config)

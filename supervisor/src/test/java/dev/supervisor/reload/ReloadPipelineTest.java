@@ -291,6 +291,23 @@ class ReloadPipelineTest {
     }
 
     @Test
+    void withoutAFrontAReloadIsARestartOnThePublicPort() {
+        int port = Fixtures.freePort();
+        Map<String, Object> app = web("bare", port, 1);
+        app.put("front", "none");
+        startAndAwaitOnline(app, 1);
+        long before = onlinePids("bare").iterator().next();
+        assertThat(daemon.god().requireApp("bare").front()).isEmpty();
+        assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).isEqualTo("pid " + before + "\n");
+        ReloadResult r = daemon.appBean("bare").reload();
+        assertThat(r.getOutcome()).as(r.toString()).isEqualTo("done");
+        assertThat(String.join("\n", r.getSteps())).contains("front: none", "restarted (old pid " + before + ")");
+        long after = onlinePids("bare").iterator().next();
+        assertThat(after).isNotEqualTo(before);
+        assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).isEqualTo("pid " + after + "\n");
+    }
+
+    @Test
     void tcpFrontWithARawEchoApp() throws Exception {
         int port = Fixtures.freePort();
         Map<String, Object> app = Fixtures.app("echo", "echo");
