@@ -13,8 +13,9 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * A stand-in App MBean with no processes behind it, until the tests run against the real daemon:
- * {@code reload()} swaps its pid list for new pids and returns a ReloadResult.
+ * A stand-in App MBean with no processes behind it, for unit tests that need an App MBean but no daemon (the
+ * console's access control, the JMX TLS check): {@code reload()} swaps its pid list for new pids and returns a
+ * ReloadResult. The console and remote JMX are tested on a real daemon in {@code ConsoleOnRealDaemonTest}.
  */
 public final class DemoApp implements AppMXBean, AutoCloseable {
     private final String name;

@@ -14,10 +14,52 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
-/** A real daemon in the test JVM: temp home, ephemeral Jolokia port, no console. */
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real daemon in the test JVM: temp home, free ports, no console and no remote JMX unless
+ * {@link #start(Options)} asks for them. One daemon at a time per JVM: the MBean names are fixed.
+ */
 public final class TestDaemon implements AutoCloseable {
+    /** The hawtio war is unpacked at every console start; give a loaded 2-core machine its time. */
+    private static final Duration CONSOLE_START = Duration.ofMinutes(2);
+
+    /**
+     * What to start besides the God and Jolokia. {@code Options.defaults().withConsole().withJmx()}; a port of 0
+     * means a free one is picked.
+     */
+    public record Options(Path home, boolean console, int consolePort, int jmxPort) {
+        public static Options defaults() {
+            return new Options(null, false, 0, 0);
+        }
+
+        /** The hawtio console on a free port; await it with {@link TestDaemon#awaitConsoleUp()}. */
+        public Options withConsole() {
+            return new Options(home, true, consolePort, jmxPort);
+        }
+
+        /** The console on this port (e.g. one already taken, to see it go down). */
+        public Options withConsoleOnPort(int port) {
+            return new Options(home, true, port, jmxPort);
+        }
+
+        /** The remote JMX connector on a free port. */
+        public Options withJmx() {
+            return withJmxOnPort(Fixtures.freePort());
+        }
+
+        public Options withJmxOnPort(int port) {
+            return new Options(home, console, consolePort, port);
+        }
+
+        public Options withHome(Path dir) {
+            return new Options(dir, console, consolePort, jmxPort);
+        }
+    }
+
     private final Daemon daemon;
     private final Path home;
 
@@ -36,9 +78,45 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     public static TestDaemon start(Path home) {
-        DaemonSettings settings = new DaemonSettings(home, "127.0.0.1", Fixtures.freePort(), Fixtures.freePort(), false, 0, "127.0.0.1", false,
-                LogPolicy.DEFAULT, Fixtures.projectRoot());
+        return start(Options.defaults().withHome(home));
+    }
+
+    public static TestDaemon start(Options options) {
+        Path home = options.home();
+        try {
+            if (home == null) {
+                home = Files.createTempDirectory("supervisor-test-");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        int consolePort = options.consolePort() > 0 ? options.consolePort() : Fixtures.freePort();
+        DaemonSettings settings = new DaemonSettings(home, "127.0.0.1", Fixtures.freePort(), consolePort, options.console(),
+                options.jmxPort(), "127.0.0.1", false, LogPolicy.DEFAULT, Fixtures.projectRoot());
         return new TestDaemon(home, Daemon.start(settings));
+    }
+
+    /**
+     * Waits until the console (started in the background by the daemon) has come up and returns its URL, e.g.
+     * {@code http://127.0.0.1:PORT/hawtio/}; fails with the status if it went down instead.
+     */
+    public String awaitConsoleUp() {
+        String status = awaitConsoleSettled();
+        if (!status.startsWith("up at ")) {
+            throw new AssertionError("console did not come up: " + status);
+        }
+        return status.substring("up at ".length());
+    }
+
+    /** The console's status once it is no longer starting: "up at ...", "down: ..." or "disabled ...". */
+    public String awaitConsoleSettled() {
+        await("console of the daemon in " + home + " to settle").atMost(CONSOLE_START).pollInterval(Duration.ofMillis(100))
+                .until(() -> !isStarting(daemon.consoleStatus()));
+        return daemon.consoleStatus();
+    }
+
+    private static boolean isStarting(String status) {
+        return status.equals("starting") || status.equals("down: not started");
     }
 
     public Daemon daemon() {
