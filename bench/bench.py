@@ -11,6 +11,8 @@ import json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLI = os.path.join(ROOT, "bin", "supervisor")
 QUICK = "--quick" in sys.argv
+ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), ["reload", "front", "readiness"])
+FRONT_LATENCY = {}
 DURATION = 10 if QUICK else 20
 ROUNDS = 2 if QUICK else 3
 
@@ -52,7 +54,7 @@ class Daemon:
 
 
 def wrk(url, seconds, connections=32):
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+    out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
                          capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
@@ -87,6 +89,34 @@ def reload_under_load(instances):
         d.kill()
 
 
+def pm2_reload_under_load(instances=2):
+    """The same measurement for pm2 7 in cluster mode with a Node app (the peer we must beat)."""
+    pm2 = shutil.which("pm2")
+    if not pm2:
+        return None
+    home = tempfile.mkdtemp(prefix="bench-pm2-")
+    port = free_port()
+    script = os.path.join(home, "hello.js")
+    with open(script, "w") as fh:
+        fh.write("require('http').createServer((q,s)=>{s.end('hello from pm2\\n')}).listen(process.env.PORT)\n")
+    env = dict(os.environ, PM2_HOME=os.path.join(home, "pm2"), PORT=str(port))
+    try:
+        subprocess.run([pm2, "start", script, "-i", str(instances), "--name", "bench"], env=env, capture_output=True)
+        wait_port(port)
+        proc = subprocess.Popen(["wrk", "-t2", "-c32", f"-d{DURATION}s", "--latency", f"http://127.0.0.1:{port}/"],
+                                stdout=subprocess.PIPE, text=True)
+        time.sleep(DURATION / 2 - 2)
+        t0 = time.time()
+        subprocess.run([pm2, "reload", "bench"], env=env, capture_output=True)
+        wall = (time.time() - t0) * 1000
+        r = parse_wrk(proc.communicate()[0])
+        r.update(instances=instances, reload_ms=wall, start_ms=float("nan"))
+        return r
+    finally:
+        subprocess.run([pm2, "kill"], env=env, capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def parse_wrk(out):
     tmp = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
            "total": int(re.search(r"(\d+) requests in", out).group(1))}
@@ -104,7 +134,7 @@ def nginx_proxy(port, backends):
     conf = os.path.join(conf_dir, "nginx.conf")
     servers = "".join(f"server 127.0.0.1:{b};" for b in backends)
     with open(conf, "w") as fh:
-        fh.write(f"""worker_processes 1; daemon off; pid {conf_dir}/nginx.pid; error_log {conf_dir}/error.log;
+        fh.write(f"""worker_processes 2; daemon off; pid {conf_dir}/nginx.pid; error_log {conf_dir}/error.log;
 events {{ worker_connections 1024; }}
 http {{ access_log off; upstream app {{ {servers} keepalive 64; }}
   server {{ listen 127.0.0.1:{port}; location / {{ proxy_pass http://app; proxy_http_version 1.1;
@@ -147,12 +177,20 @@ def front_throughput():
             subprocess.run([pm2, "start", script, "-i", "2", "--name", "bench"], env=penv, capture_output=True)
             wait_port(pport)
             targets["pm2 cluster (node, 2)"] = pport
+        for name, p in targets.items():  # JIT warm-up for every target, not measured
+            wrk(f"http://127.0.0.1:{p}/", 5)
         results = {k: [] for k in targets}
         for _ in range(ROUNDS):
             for name, p in targets.items():
                 results[name].append(wrk(f"http://127.0.0.1:{p}/", 5 if QUICK else 8))
+        latency = {}
+        for name in ("direct (1 backend)", "supervisor front", "nginx"):
+            if name in targets:
+                latency[name] = statistics.median(wrk(f"http://127.0.0.1:{targets[name]}/", 5, connections=1)["p50"]
+                                                  for _ in range(ROUNDS))
         if pm2:
             subprocess.run([pm2, "kill"], env=penv, capture_output=True)
+        FRONT_LATENCY.update(latency)
         return {k: {"rps": statistics.median(r["rps"] for r in v), "p50": statistics.median(r["p50"] for r in v),
                     "p99": statistics.median(r["p99"] for r in v)} for k, v in results.items()}
     finally:
@@ -161,56 +199,75 @@ def front_throughput():
         d.kill()
 
 
-def readiness_detection(samples=5):
+PROBE_APP = """
+import os, socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", int(os.environ["PORT"])))
+s.listen(128)
+print("bound at epoch-ms %d" % (time.time() * 1000), flush=True)
+while True:
+    c, _ = s.accept()
+    c.close()
+"""
+
+
+def readiness_detection(samples=8):
+    """A tiny Python app prints the moment its port starts accepting; the daemon logs when it marks it online."""
     d = Daemon()
     try:
-        port = free_port()
-        d.start_hello(port, 1)
-        gaps = []
-        for _ in range(samples):
-            d.cli("reload", "hello")
+        app = {"name": "probe", "script": "/usr/bin/python3", "interpreter": "none", "args": ["-c", PROBE_APP],
+               "port": free_port(), "listen_timeout": "10s"}
+        f = os.path.join(d.home, "probe.json")
+        with open(f, "w") as fh:
+            json.dump({"apps": [app]}, fh)
+        d.cli("start", f)
+        for _ in range(samples - 1):
+            d.cli("reload", "probe")
         log = open(os.path.join(d.home, "supervisor.log")).read()
-        online = [datetime.datetime.fromisoformat(m.group(1).replace(",", "."))
-                  for m in re.finditer(r"^(\S+) INFO .* hello\[\d+\] launching -> online", log, re.M)]
-        outs = "".join(open(os.path.join(d.home, "logs", f)).read() for f in os.listdir(os.path.join(d.home, "logs"))
-                       if f.startswith("hello-") and f.endswith("-out.log"))
-        opened = sorted(datetime.datetime.fromisoformat(m.group(1))
-                        for m in re.finditer(r"^(\S+): hello app listening", outs, re.M))
-        online.sort()
-        # The k-th "listening" line belongs to the k-th launch; a negative gap means the probe won the race
-        # against the app's own stdout.
-        for t_open, t_online in zip(opened, online):
-            gaps.append((t_online - t_open).total_seconds() * 1000)
-        return gaps
+        online = sorted(datetime.datetime.fromisoformat(m.group(1).replace(",", ".")).timestamp() * 1000
+                        for m in re.finditer(r"^(\S+) INFO .* probe\[\d+\] launching -> online", log, re.M))
+        outs = "".join(open(os.path.join(d.home, "logs", n)).read() for n in os.listdir(os.path.join(d.home, "logs"))
+                       if n.startswith("probe-") and n.endswith("-out.log"))
+        bound = sorted(int(m.group(1)) for m in re.finditer(r"bound at epoch-ms (\d+)", outs))
+        # The k-th bind belongs to the k-th launch.
+        return [t_online - t_bound for t_bound, t_online in zip(bound, online)]
     finally:
         d.kill()
 
 
 def main():
     print(f"# Supervisor benchmarks, {datetime.date.today()} ({os.cpu_count()} cores), wrk -t2 -c32\n")
-    print("## Reload under load (examples/hello behind the http front)\n")
-    print("| instances | requests | failed | non-2xx | p99 ms | reload wall ms | new instance ready ms |")
-    print("|---|---|---|---|---|---|---|")
-    for n in (1, 2, 4):
-        r = reload_under_load(n)
-        print(f"| {n} | {r['total']} | {r['errors']} | {r['non2xx']} | {r['p99']:.1f} | {r['reload_ms']:.0f} | {r['start_ms']:.0f} |")
-    print("\n## Front throughput (same 2 backends; medians of interleaved rounds)\n")
-    print("| target | req/s | p50 ms | p99 ms | vs nginx |")
-    print("|---|---|---|---|---|")
-    ft = front_throughput()
-    base = ft.get("nginx", {}).get("rps")
-    for k, v in ft.items():
-        ratio = f"{v['rps'] / base:.2f}" if base else "-"
-        print(f"| {k} | {v['rps']:.0f} | {v['p50']:.2f} | {v['p99']:.2f} | {ratio} |")
-    if "direct (1 backend)" in ft and "supervisor front" in ft:
-        print(f"\nAdded p50 latency of the front vs direct: {ft['supervisor front']['p50'] - ft['direct (1 backend)']['p50']:.2f} ms")
-    gaps = readiness_detection()
-    print("\n## Readiness detection (app prints 'listening' -> daemon marks online)\n")
-    if gaps:
-        print(f"median {statistics.median(gaps):.1f} ms, max {max(gaps):.1f} ms over {len(gaps)} starts"
-              " (includes the app's own stdout flush and log timestamps at ms resolution)")
-    else:
-        print("no samples")
+    if "reload" in ONLY:
+        print("## Reload under load (examples/hello behind the http front)\n")
+        print("| instances | requests | failed (socket errors) | non-2xx | p99 ms | reload wall ms | new instance ready ms (median) |")
+        print("|---|---|---|---|---|---|---|")
+        for n in (1, 2, 4):
+            r = reload_under_load(n)
+            print(f"| {n} | {r['total']} | {r['errors']} | {r['non2xx']} | {r['p99']:.1f} | {r['reload_ms']:.0f} | {r['start_ms']:.0f} |")
+        r = pm2_reload_under_load()
+        if r:
+            print(f"| pm2 7 cluster, node, 2 | {r['total']} | {r['errors']} | {r['non2xx']} | {r['p99']:.1f} | {r['reload_ms']:.0f} | - |")
+    if "front" in ONLY:
+        print("\n## Front throughput (same 2 backends, -c32; warm-up, then medians of interleaved rounds)\n")
+        print("| target | req/s | p50 ms | p99 ms | vs nginx |")
+        print("|---|---|---|---|---|")
+        ft = front_throughput()
+        base = ft.get("nginx", {}).get("rps")
+        for k, v in ft.items():
+            ratio = f"{v['rps'] / base:.2f}" if base else "-"
+            print(f"| {k} | {v['rps']:.0f} | {v['p50']:.2f} | {v['p99']:.2f} | {ratio} |")
+        if FRONT_LATENCY:
+            print("\nSequential requests (wrk -c1), median p50: " + ", ".join(f"{k} {v * 1000:.0f} us" for k, v in FRONT_LATENCY.items()))
+            if "direct (1 backend)" in FRONT_LATENCY and "supervisor front" in FRONT_LATENCY:
+                added = (FRONT_LATENCY["supervisor front"] - FRONT_LATENCY["direct (1 backend)"]) * 1000
+                print(f"Added p50 latency of the front: {added:.0f} us")
+    if "readiness" in ONLY:
+        gaps = readiness_detection()
+        print("\n## Readiness detection (a Python app's listen() -> the daemon marks it online)\n")
+        if gaps:
+            print(f"median {statistics.median(gaps):.0f} ms, max {max(gaps):.0f} ms over {len(gaps)} starts (ms-resolution clocks)")
+        else:
+            print("no samples")
 
 
 if __name__ == "__main__":

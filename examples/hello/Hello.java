@@ -20,6 +20,7 @@ public class Hello {
         byte[] body = (greeting + " from instance " + instance + ", pid " + ProcessHandle.current().pid() + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+        long boundAt = System.currentTimeMillis(); // the port accepts connections from here on
         server.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
@@ -31,6 +32,8 @@ public class Hello {
         server.setExecutor(Executors.newFixedThreadPool(4));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0)));
         server.start();
-        System.out.println(greeting + " app listening on 127.0.0.1:" + port + " (instance " + instance + ")");
+        // The bind time, for bench/ to measure how soon the supervisor notices the port (readiness detection).
+        System.out.println(greeting + " app listening on 127.0.0.1:" + port + " (instance " + instance
+                + ") since epoch-ms " + boundAt);
     }
 }
