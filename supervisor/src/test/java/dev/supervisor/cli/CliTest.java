@@ -152,6 +152,32 @@ class CliTest {
     }
 
     @Test
+    void sendSignalResetScaleAndReloadWithoutWaiting() {
+        cli("start", apps(Fixtures.app("sig")).toString());
+        ProcessInfo first = await().until(() -> daemon.process("sig", 0), p -> p.getStatus().equals("online"));
+        Result signal = cli("sendSignal", "SIGTERM", "sig");
+        assertThat(signal.code()).as(signal.err()).isZero();
+        ProcessInfo back = await().atMost(Duration.ofSeconds(30)).until(() -> daemon.process("sig", 0),
+                p -> p.getStatus().equals("online") && p.getPid() != first.getPid());
+        assertThat(back.getRestarts()).isEqualTo(1);
+        assertThat(back.getLastExit()).isEqualTo("signal SIGTERM");
+
+        assertThat(cli("sendSignal", "SIGNOPE", "sig").err()).contains("'SIGNOPE' is not a signal name");
+        assertThat(cli("reset", "sig").code()).isZero();
+        assertThat(daemon.process("sig", 0).getRestarts()).isZero();
+
+        Result scale = cli("scale", "sig", "2");
+        assertThat(scale.code()).as(scale.err()).isZero();
+        assertThat(daemon.list()).hasSize(2);
+
+        Result reload = cli("reload", "sig", "--no-wait");
+        assertThat(reload.code()).isZero();
+        assertThat(reload.out()).contains("reload of sig started (ticket");
+        await().atMost(Duration.ofSeconds(60)).until(() -> daemon.god().requireApp("sig").reloads().lastResult() != null);
+        assertThat(daemon.god().requireApp("sig").reloads().lastResult().getOutcome()).isEqualTo("done");
+    }
+
+    @Test
     void consolePrintsWhereThingsAre() {
         Result r = cli("console");
         assertThat(r.out()).contains("/hawtio/", "/jolokia", daemon.home().resolve("credentials").toString());
