@@ -2,6 +2,7 @@ package dev.supervisor.god;
 
 import dev.supervisor.mbeans.AppMXBean;
 import dev.supervisor.mbeans.GodMXBean;
+import dev.supervisor.mbeans.NotificationTypes;
 import dev.supervisor.mbeans.ObjectNames;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.testing.Fixtures;
@@ -82,6 +83,24 @@ class SupervisorCoreTest {
         assertThat(god.getAppNames()).doesNotContain("svc");
         assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(ObjectNames.app("svc"))).isFalse();
         assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(ObjectNames.processesOf("svc"), null)).isEmpty();
+    }
+
+    @Test
+    void everyStatusChangeIsAJmxNotification() throws Exception {
+        List<javax.management.Notification> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        javax.management.NotificationListener listener = (n, handback) -> seen.add(n);
+        ManagementFactory.getPlatformMBeanServer().addNotificationListener(ObjectNames.god(), listener, null, null);
+        try {
+            god.start(appsFile(Fixtures.app("noisy")).toString());
+            awaitStatus("noisy", 0, "online");
+            god.stop("noisy");
+            await().until(() -> seen.stream().anyMatch(n -> "stopped".equals(n.getUserData())));
+            List<Object> statuses = seen.stream().filter(n -> n.getType().equals(NotificationTypes.PROCESS_STATUS)
+                    && n.getMessage().startsWith("noisy[")).map(javax.management.Notification::getUserData).toList();
+            assertThat(statuses).containsSubsequence("launching", "online", "stopping", "stopped");
+        } finally {
+            ManagementFactory.getPlatformMBeanServer().removeNotificationListener(ObjectNames.god(), listener);
+        }
     }
 
     @Test

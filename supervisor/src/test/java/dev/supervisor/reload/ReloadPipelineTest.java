@@ -112,6 +112,26 @@ class ReloadPipelineTest {
     }
 
     @Test
+    void eachReloadStepIsAJmxNotificationOnTheApp() throws Exception {
+        int port = Fixtures.freePort();
+        startAndAwaitOnline(web("told", port, 1), 1);
+        List<String> types = new java.util.concurrent.CopyOnWriteArrayList<>();
+        javax.management.NotificationListener listener = (n, handback) -> types.add(n.getType());
+        javax.management.ObjectName app = dev.supervisor.mbeans.ObjectNames.app("told");
+        java.lang.management.ManagementFactory.getPlatformMBeanServer().addNotificationListener(app, listener, null, null);
+        try {
+            assertThat(daemon.appBean("told").reload().getOutcome()).isEqualTo("done");
+            await().until(() -> types.contains(dev.supervisor.mbeans.NotificationTypes.RELOAD_DONE));
+            assertThat(types).containsSubsequence(dev.supervisor.mbeans.NotificationTypes.RELOAD_STARTED,
+                    dev.supervisor.mbeans.NotificationTypes.RELOAD_STEP, dev.supervisor.mbeans.NotificationTypes.RELOAD_DONE);
+            assertThat(daemon.appBean("told").getLastReload().getOutcome()).isEqualTo("done");
+            assertThat(daemon.appBean("told").getReloadState()).isEqualTo("idle");
+        } finally {
+            java.lang.management.ManagementFactory.getPlatformMBeanServer().removeNotificationListener(app, listener);
+        }
+    }
+
+    @Test
     void aNewInstanceThatExitsAtStartIsRolledBack() {
         int port = Fixtures.freePort();
         startAndAwaitOnline(web("fragile", port, 1), 1);
