@@ -264,12 +264,34 @@ class ReloadPipelineTest {
         assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("COLOR=blue");
         Map<String, Object> v2 = web("config", port, 2, "show-env=COLOR");
         v2.put("env", Map.of("COLOR", "green"));
-        ReloadResult r = daemon.godBean().reload(file(v2).toString()).get(0);
+        Map<String, Object> newcomer = Fixtures.app("newcomer");
+        List<ReloadResult> results = daemon.godBean().reload(Fixtures.appsFile(daemon.home().resolve("apps"), v2, newcomer).toString());
+        assertThat(results).hasSize(1);
+        ReloadResult r = results.get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> onlinePids("newcomer").size() == 1);
         assertThat(r.getOutcome()).as(r.toString()).isEqualTo("done");
         await().until(() -> onlinePids("config").size() == 2);
         for (int i = 0; i < 6; i++) {
             assertThat(Http.get("http://127.0.0.1:" + port + "/").body()).contains("COLOR=green");
         }
+    }
+
+    @Test
+    void softReloadLetsTheOldInstanceExitByItself() throws Exception {
+        int port = Fixtures.freePort();
+        startAndAwaitOnline(web("gentle", port, 1), 1);
+        long before = onlinePids("gentle").iterator().next();
+        try (LoadLoop load = new LoadLoop(port, 4, 200_000)) {
+            await().until(() -> load.ok() > 200);
+            ReloadResult r = daemon.appBean("gentle").softReload();
+            assertThat(r.getOutcome()).as(r.toString()).isEqualTo("done");
+            assertThat(r.getSteps().get(0)).contains("(soft)");
+            load.stop();
+            assertThat(load.failed()).as(load.errors().toString()).isZero();
+            assertThat(load.non2xx()).isZero();
+        }
+        assertThat(onlinePids("gentle")).hasSize(1).doesNotContain(before);
+        assertThat(ProcessHandle.of(before).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     }
 
     @Test
