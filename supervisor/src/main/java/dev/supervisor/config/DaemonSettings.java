@@ -15,9 +15,17 @@ import java.nio.file.Path;
  * @param jmxTls        use TLS (the JVM's default SSL context) for the JMX connector
  * @param logs          default log rotation for apps
  * @param installDir    where bin/, conf/ and the jars are
+ * @param frontBind     address the apps' fronts bind their public ports on (127.0.0.1 unless configured)
  */
 public record DaemonSettings(Path home, String bindHost, int jolokiaPort, int consolePort, boolean consoleEnabled,
-                             int jmxPort, String jmxHost, boolean jmxTls, LogPolicy logs, Path installDir) {
+                             int jmxPort, String jmxHost, boolean jmxTls, LogPolicy logs, Path installDir,
+                             String frontBind) {
+
+    /** Fronts bind where the management ports do. */
+    public DaemonSettings(Path home, String bindHost, int jolokiaPort, int consolePort, boolean consoleEnabled,
+                          int jmxPort, String jmxHost, boolean jmxTls, LogPolicy logs, Path installDir) {
+        this(home, bindHost, jolokiaPort, consolePort, consoleEnabled, jmxPort, jmxHost, jmxTls, logs, installDir, bindHost);
+    }
 
     public Path logDir() {
         return home.resolve("logs");
@@ -48,10 +56,6 @@ public record DaemonSettings(Path home, String bindHost, int jolokiaPort, int co
     }
 
     public DaemonSettings withPorts(int jolokia, int console, int jmx) {
-        return new DaemonSettings(home, bindHost, jolokia, console, consoleEnabled, jmx, jmxHost, jmxTls, logs, installDir);
-    }
-
-    public DaemonSettings withConsoleEnabled(boolean enabled) {
-        return new DaemonSettings(home, bindHost, jolokiaPort, consolePort, enabled, jmxPort, jmxHost, jmxTls, logs, installDir);
+        return new DaemonSettings(home, bindHost, jolokia, console, consoleEnabled, jmx, jmxHost, jmxTls, logs, installDir, frontBind);
     }
 }

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class DaemonSettingsLoader {
     private static final Set<String> FIELDS = Set.of("bind", "jolokia_port", "console_port", "console_enabled",
-            "jmx_port", "jmx_host", "jmx_tls", "log_max_size", "log_retain");
+            "jmx_port", "jmx_host", "jmx_tls", "log_max_size", "log_retain", "front_bind");
 
     private DaemonSettingsLoader() {
     }
@@ -46,7 +46,8 @@ public final class DaemonSettingsLoader {
                 port(env, "SUPERVISOR_JMX_PORT", f.integer("jmx_port", 0)),
                 f.text("jmx_host", "127.0.0.1"),
                 Boolean.parseBoolean(f.text("jmx_tls", "false")),
-                logs, installDir);
+                logs, installDir,
+                f.text("front_bind", f.text("bind", "127.0.0.1")));
     }
 
     private static int port(Map<String, String> env, String var, int dflt) {

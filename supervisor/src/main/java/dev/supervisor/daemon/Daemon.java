@@ -187,7 +187,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private Front startFront(AppConfig app, FrontEventLoops loops) {
-        Front front = Fronts.create(app.front(), app.name(), new InetSocketAddress(settings.bindHost(), app.port()), loops);
+        Front front = Fronts.create(app.front(), app.name(), new InetSocketAddress(settings.frontBind(), app.port()), loops);
         try {
             front.start();
         } catch (RuntimeException e) {
