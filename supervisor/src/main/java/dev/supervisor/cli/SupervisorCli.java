@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
                 SupervisorCli.Delete.class, SupervisorCli.Scale.class, SupervisorCli.ListCmd.class, SupervisorCli.Describe.class,
                 SupervisorCli.Logs.class, SupervisorCli.Flush.class, SupervisorCli.ReloadLogs.class, SupervisorCli.Ping.class,
                 SupervisorCli.Save.class, SupervisorCli.Resurrect.class, SupervisorCli.Kill.class, SupervisorCli.SendSignal.class,
-                SupervisorCli.Reset.class, SupervisorCli.Console.class, SupervisorCli.DaemonCmd.class,
+                SupervisorCli.Reset.class, SupervisorCli.Console.class, SupervisorCli.Startup.class, SupervisorCli.DaemonCmd.class,
                 CommandLine.HelpCommand.class})
 public final class SupervisorCli {
     static final String GOD = ObjectNames.GOD;
@@ -219,7 +219,9 @@ public final class SupervisorCli {
         }
     }
 
-    @Command(name = "reload", description = "Zero-downtime reload: start new, wait ready, switch traffic, drain old, stop old.")
+    @Command(name = "reload", aliases = "startOrReload",
+            description = "Zero-downtime reload: start new, wait ready, switch traffic, drain old, stop old. "
+                    + "With an apps file, apps not running are started (pm2's startOrReload).")
     static final class Reload extends Sub {
         @Parameters(index = "0", paramLabel = "<target>", description = "id, name, namespace, /regex/, all, or an apps file")
         String target;
@@ -459,6 +461,35 @@ public final class SupervisorCli {
             cli.out.println("Jolokia:        " + s.jolokiaUrl());
             cli.out.println("JMX:            " + c.read(GOD, "JmxStatus").asText());
             cli.out.println("credentials:    " + s.credentialsFile() + " (username, password; the same for all three)");
+            return 0;
+        }
+    }
+
+    @Command(name = "startup", description = "Print a systemd unit that runs the daemon at boot (pm2 startup).")
+    static final class Startup extends Sub {
+        @Override
+        public Integer call() {
+            DaemonSettings s = cli.settings();
+            String bin = s.installDir().resolve("bin/supervisor").toString();
+            String user = System.getProperty("user.name");
+            cli.out.println("# Save as /etc/systemd/system/supervisor-" + user + ".service, then:");
+            cli.out.println("#   systemctl daemon-reload && systemctl enable --now supervisor-" + user);
+            cli.out.println("# The daemon resurrects $SUPERVISOR_HOME/dump.json at start: run 'supervisor save' first.");
+            cli.out.println("[Unit]");
+            cli.out.println("Description=Supervisor process manager for " + user);
+            cli.out.println("After=network.target");
+            cli.out.println();
+            cli.out.println("[Service]");
+            cli.out.println("User=" + user);
+            cli.out.println("Environment=SUPERVISOR_HOME=" + s.home());
+            cli.out.println("ExecStart=" + bin + " daemon");
+            cli.out.println("ExecStop=" + bin + " kill");
+            cli.out.println("KillMode=mixed");
+            cli.out.println("TimeoutStopSec=60");
+            cli.out.println("Restart=on-failure");
+            cli.out.println();
+            cli.out.println("[Install]");
+            cli.out.println("WantedBy=multi-user.target");
             return 0;
         }
     }

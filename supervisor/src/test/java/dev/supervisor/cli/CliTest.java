@@ -178,6 +178,14 @@ class CliTest {
     }
 
     @Test
+    void startupPrintsASystemdUnit() {
+        Result r = cli("startup");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("[Service]", "ExecStart=" + Fixtures.projectRoot().resolve("bin/supervisor") + " daemon",
+                "Environment=SUPERVISOR_HOME=" + daemon.home());
+    }
+
+    @Test
     void consolePrintsWhereThingsAre() {
         Result r = cli("console");
         assertThat(r.out()).contains("/hawtio/", "/jolokia", daemon.home().resolve("credentials").toString());
