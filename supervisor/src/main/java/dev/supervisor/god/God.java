@@ -13,6 +13,7 @@ import dev.supervisor.reload.ReloadCoordinator;
 import dev.supervisor.reload.ReloadListener;
 import dev.supervisor.reload.ReloadPipeline;
 import dev.supervisor.reload.ReloadRequest;
+import dev.supervisor.reload.ReloadState;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -268,6 +269,9 @@ public final class God implements AutoCloseable {
             throw new SupervisorException("scale " + appName + " " + instances + ": the number of instances must be 0..1024");
         }
         App app = requireApp(appName);
+        if (app.reloads().state() != ReloadState.IDLE) {
+            throw new SupervisorException("cannot scale " + appName + " while it reloads (" + app.reloads().step() + "); try again when it is done");
+        }
         app.updateConfig(app.config().withInstances(instances));
         scaleApp(app, instances);
         return ids(app.instances());
@@ -331,13 +335,11 @@ public final class God implements AutoCloseable {
         return sb.toString();
     }
 
+    /** One instance, then the old one a running reload set aside under the same id, if any. */
     private static void describeInto(StringBuilder sb, Instance i) {
-        List<Instance> all = new ArrayList<>(i.app().asideInstances());
-        all.add(0, i);
-        for (Instance x : all) {
-            if (x != i && x.id() != i.id()) {
-                continue;
-            }
+        List<Instance> shown = new ArrayList<>(List.of(i));
+        i.app().asideInstances().stream().filter(x -> x.id() == i.id()).forEach(shown::add);
+        for (Instance x : shown) {
             ProcessInfo p = x.info();
             AppConfig c = x.config();
             sb.append("Describing process with id ").append(p.getId()).append(" - name ").append(p.getName())

@@ -52,7 +52,6 @@ public final class Instance {
     private AppConfig config;
     private Mode mode = Mode.NORMAL;
     private ChildProcess child;
-    private long lastPid;
     private int privatePort;
     private int restarts;
     private int unstableRestarts;
@@ -157,7 +156,6 @@ public final class Instance {
             return;
         }
         child = c;
-        lastPid = c.pid();
         openLogs();
         ReadinessProbe p = probe;
         Consumer<String> lines = p::onStdoutLine;
