@@ -7,6 +7,7 @@ import dev.supervisor.config.ConfigException;
 import dev.supervisor.config.DaemonSettings;
 import dev.supervisor.config.DaemonSettingsLoader;
 import dev.supervisor.daemon.Daemon;
+import dev.supervisor.daemon.Installation;
 import dev.supervisor.logs.LogTail;
 import dev.supervisor.management.Credentials;
 import dev.supervisor.mbeans.ObjectNames;
@@ -82,7 +83,7 @@ public final class SupervisorCli {
 
     DaemonSettings settings() {
         if (settings == null) {
-            settings = DaemonSettingsLoader.load(env, Daemon.installDir());
+            settings = DaemonSettingsLoader.load(env, Installation.directory());
         }
         return settings;
     }
@@ -506,7 +507,7 @@ public final class SupervisorCli {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[]{"supervisor " + Daemon.version()};
+            return new String[]{"supervisor " + Installation.version()};
         }
     }
 }

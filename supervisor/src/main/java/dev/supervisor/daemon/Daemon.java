@@ -102,7 +102,7 @@ public final class Daemon implements AutoCloseable {
                 new DumpFile(settings.dumpFile()), reloads);
         closeInReverse.add(registrar);
         closeInReverse.add(god);
-        registrar.registerGod(god, version(), settings.home(), this::closeAndExit, this::consoleStatus, this::jmxStatus);
+        registrar.registerGod(god, Installation.version(), settings.home(), this::closeAndExit, this::consoleStatus, this::jmxStatus);
 
         MemoryLimit memoryLimit = new MemoryLimit(god);
         scheduler.scheduleAtFixedRate(() -> {
@@ -124,7 +124,7 @@ public final class Daemon implements AutoCloseable {
         closeInReverse.add(jolokia);
         startConsole(policy);
         startJmxConnector();
-        LOG.info("supervisor {} ready: Jolokia at {}, home {}", version(), jolokia.url(), settings.home());
+        LOG.info("supervisor {} ready: Jolokia at {}, home {}", Installation.version(), jolokia.url(), settings.home());
     }
 
     /** The console starts in the background: the CLI need not wait for hawtio to unpack. A failure leaves it down. */
@@ -227,11 +227,6 @@ public final class Daemon implements AutoCloseable {
         return "http://" + ("0.0.0.0".equals(settings.bindHost()) ? "127.0.0.1" : settings.bindHost()) + ":" + jolokiaPort() + "/jolokia";
     }
 
-    public static String version() {
-        String v = Daemon.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
     /** Stops every app (kill_signal, then SIGKILL after kill_timeout) and releases ports, in reverse build order. */
     @Override
     public void close() {
@@ -239,20 +234,27 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         LOG.info("supervisor shutting down");
-        for (int i = closeInReverse.size() - 1; i >= 0; i--) {
-            try {
-                closeInReverse.get(i).close();
-            } catch (Exception e) {
-                LOG.error("error while shutting down {}", closeInReverse.get(i), e);
+        try {
+            for (int i = closeInReverse.size() - 1; i >= 0; i--) {
+                try {
+                    closeInReverse.get(i).close();
+                } catch (Exception | LinkageError e) {
+                    // LinkageError: the jars were rebuilt under a running daemon; shut down all the same.
+                    LOG.error("error while shutting down {}", closeInReverse.get(i), e);
+                }
             }
+        } finally {
+            stopped.countDown();
         }
-        stopped.countDown();
     }
 
     private void closeAndExit() {
-        close();
-        LogManager.shutdown();
-        System.exit(0);
+        try {
+            close();
+            LogManager.shutdown();
+        } finally {
+            System.exit(0);
+        }
     }
 
     private static ThreadFactory threads(String prefix) {
@@ -266,7 +268,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Runs the daemon in the foreground until SIGTERM, SIGINT or the God's kill(); exits 0 after stopping every app. */
     public static void main(String[] args) {
-        Path install = installDir();
+        Path install = Installation.directory();
         DaemonSettings settings = DaemonSettingsLoader.load(System.getenv(), install);
         System.setProperty("supervisor.home", settings.home().toString());
         Daemon daemon;
@@ -281,7 +283,7 @@ public final class Daemon implements AutoCloseable {
         writePid(settings.pidFile());
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> daemon.closeAndExitAsync());
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> daemon.closeAndExitAsync());
-        System.out.println("supervisor " + version() + " running: Jolokia " + daemon.jolokiaUrl()
+        System.out.println("supervisor " + Installation.version() + " running: Jolokia " + daemon.jolokiaUrl()
                 + ", credentials in " + settings.credentialsFile());
         System.out.flush();
         try {
@@ -301,21 +303,6 @@ public final class Daemon implements AutoCloseable {
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             LOG.warn("cannot write pid file {}: {}", pidFile, e.getMessage());
-        }
-    }
-
-    /** bin/supervisor passes -Dsupervisor.install; else the jar's place in the source tree tells. */
-    public static Path installDir() {
-        String prop = System.getProperty("supervisor.install");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop).toAbsolutePath().normalize();
-        }
-        try {
-            Path jar = Path.of(Daemon.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            // <install>/supervisor/target/supervisor.jar or <install>/supervisor/target/classes
-            return jar.getParent().getParent().getParent();
-        } catch (Exception e) {
-            return Path.of("").toAbsolutePath();
         }
     }
 }
