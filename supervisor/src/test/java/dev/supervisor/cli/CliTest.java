@@ -79,6 +79,13 @@ class CliTest {
         Result describe = cli("describe", "web");
         assertThat(describe.out()).contains("Describing process with id", "status", "online", "out log");
 
+        long before = daemon.process("web", 0).getPid();
+        Result restart = cli("restart", "web");
+        assertThat(restart.code()).as(restart.err()).isZero();
+        assertThat(restart.out()).contains("restarted web");
+        await().atMost(Duration.ofSeconds(30)).until(() -> daemon.process("web", 0).getStatus().equals("online"));
+        assertThat(daemon.process("web", 0).getPid()).isNotEqualTo(before);
+
         Result stop = cli("stop", "web");
         assertThat(stop.code()).isZero();
         assertThat(daemon.list()).allMatch(p -> p.getStatus().equals("stopped"));
