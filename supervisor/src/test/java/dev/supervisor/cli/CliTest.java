@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.testing.Fixtures;
 import dev.supervisor.testing.TestDaemon;
+import dev.supervisor.testing.TestDaemon.CliResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +22,6 @@ import static org.awaitility.Awaitility.await;
 /** The CLI, in-process, against a real daemon over Jolokia: the same path as bin/supervisor. */
 class CliTest {
     private static TestDaemon daemon;
-
-    record Result(int code, String out, String err) {
-    }
 
     @BeforeAll
     static void start() {
@@ -44,14 +40,8 @@ class CliTest {
         }
     }
 
-    static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        Map<String, String> env = Map.of("SUPERVISOR_HOME", daemon.home().toString(),
-                "SUPERVISOR_JOLOKIA_PORT", Integer.toString(daemon.daemon().jolokiaPort()),
-                "PATH", System.getenv("PATH"));
-        int code = SupervisorCli.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+    static CliResult cli(String... args) {
+        return daemon.cli(args);
     }
 
     private Path apps(Map<String, Object> app) {
@@ -62,12 +52,12 @@ class CliTest {
     void startListStopDescribeDelete() throws Exception {
         Map<String, Object> app = Fixtures.app("web", "say=hi");
         app.put("instances", 2);
-        Result start = cli("start", apps(app).toString());
+        CliResult start = cli("start", apps(app).toString());
         assertThat(start.code()).as(start.err()).isZero();
         assertThat(start.out()).contains("started web", "│ web");
         await().atMost(Duration.ofSeconds(30)).until(() -> daemon.list().stream().allMatch(p -> p.getStatus().equals("online")));
 
-        Result json = cli("list", "--json");
+        CliResult json = cli("list", "--json");
         JsonNode list = new ObjectMapper().readTree(json.out());
         assertThat(list).hasSize(2);
         for (JsonNode p : list) {
@@ -76,17 +66,17 @@ class CliTest {
         }
         assertThat(cli("ls").out()).contains("online").contains("namespace");
 
-        Result describe = cli("describe", "web");
+        CliResult describe = cli("describe", "web");
         assertThat(describe.out()).contains("Describing process with id", "status", "online", "out log");
 
         long before = daemon.process("web", 0).getPid();
-        Result restart = cli("restart", "web");
+        CliResult restart = cli("restart", "web");
         assertThat(restart.code()).as(restart.err()).isZero();
         assertThat(restart.out()).contains("restarted web");
         await().atMost(Duration.ofSeconds(30)).until(() -> daemon.process("web", 0).getStatus().equals("online"));
         assertThat(daemon.process("web", 0).getPid()).isNotEqualTo(before);
 
-        Result stop = cli("stop", "web");
+        CliResult stop = cli("stop", "web");
         assertThat(stop.code()).isZero();
         assertThat(daemon.list()).allMatch(p -> p.getStatus().equals("stopped"));
 
@@ -99,33 +89,33 @@ class CliTest {
         cli("start", apps(Fixtures.app("talker", "lines=50")).toString());
         ProcessInfo p = await().until(() -> daemon.process("talker", 0), x -> x.getStatus().equals("online"));
         await().until(() -> Files.readString(Path.of(p.getOutLog())).contains("line 50 of 50"));
-        Result logs = cli("logs", "talker", "--lines", "3");
+        CliResult logs = cli("logs", "talker", "--lines", "3");
         assertThat(logs.code()).isZero();
         assertThat(logs.out()).contains("line 48 of 50", "line 50 of 50").doesNotContain("line 47 of 50");
-        Result flush = cli("flush", "talker");
+        CliResult flush = cli("flush", "talker");
         assertThat(flush.out()).contains("flushed");
         assertThat(cli("logs", "talker", "--lines", "3").out()).doesNotContain("line 50 of 50");
     }
 
     @Test
     void errorsExitNonZeroWithAClearMessage() {
-        Result unknown = cli("stop", "ghost");
+        CliResult unknown = cli("stop", "ghost");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("'ghost' not found");
 
-        Result usage = cli("stop");
+        CliResult usage = cli("stop");
         assertThat(usage.code()).isEqualTo(2);
         assertThat(usage.err()).contains("Missing required parameter");
 
         Map<String, Object> bad = Fixtures.app("bad");
         bad.put("instances", "many");
-        Result badConfig = cli("start", apps(bad).toString());
+        CliResult badConfig = cli("start", apps(bad).toString());
         assertThat(badConfig.code()).isEqualTo(1);
         assertThat(badConfig.err()).contains("app 'bad'", "field 'instances'", "expected an integer");
 
         Map<String, Object> missing = Fixtures.app("missing");
         missing.put("script", "/no/such/program");
-        Result missingExe = cli("start", apps(missing).toString());
+        CliResult missingExe = cli("start", apps(missing).toString());
         assertThat(missingExe.code()).isEqualTo(1);
         assertThat(missingExe.err()).contains("field 'script'", "/no/such/program");
         assertThat(daemon.list()).isEmpty();
@@ -136,7 +126,7 @@ class CliTest {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             Map<String, Object> app = Fixtures.app("clash", "listen");
             app.put("port", taken.getLocalPort());
-            Result r = cli("start", apps(app).toString());
+            CliResult r = cli("start", apps(app).toString());
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err()).contains("port " + taken.getLocalPort()).contains("already in use");
             assertThat(daemon.list()).isEmpty();
@@ -147,12 +137,12 @@ class CliTest {
     void saveThenResurrect() {
         cli("start", apps(Fixtures.app("keeper")).toString());
         await().until(() -> daemon.process("keeper", 0).getStatus().equals("online"));
-        Result save = cli("save");
+        CliResult save = cli("save");
         assertThat(save.code()).isZero();
         assertThat(Files.exists(daemon.home().resolve("dump.json"))).isTrue();
         cli("delete", "all");
         assertThat(daemon.list()).isEmpty();
-        Result res = cli("resurrect");
+        CliResult res = cli("resurrect");
         assertThat(res.code()).as(res.err()).isZero();
         assertThat(res.out()).contains("keeper");
         await().atMost(Duration.ofSeconds(30)).until(() -> daemon.process("keeper", 0).getStatus().equals("online"));
@@ -162,7 +152,7 @@ class CliTest {
     void sendSignalResetScaleAndReloadWithoutWaiting() {
         cli("start", apps(Fixtures.app("sig")).toString());
         ProcessInfo first = await().until(() -> daemon.process("sig", 0), p -> p.getStatus().equals("online"));
-        Result signal = cli("sendSignal", "SIGTERM", "sig");
+        CliResult signal = cli("sendSignal", "SIGTERM", "sig");
         assertThat(signal.code()).as(signal.err()).isZero();
         ProcessInfo back = await().atMost(Duration.ofSeconds(30)).until(() -> daemon.process("sig", 0),
                 p -> p.getStatus().equals("online") && p.getPid() != first.getPid());
@@ -173,11 +163,11 @@ class CliTest {
         assertThat(cli("reset", "sig").code()).isZero();
         assertThat(daemon.process("sig", 0).getRestarts()).isZero();
 
-        Result scale = cli("scale", "sig", "2");
+        CliResult scale = cli("scale", "sig", "2");
         assertThat(scale.code()).as(scale.err()).isZero();
         assertThat(daemon.list()).hasSize(2);
 
-        Result reload = cli("reload", "sig", "--no-wait");
+        CliResult reload = cli("reload", "sig", "--no-wait");
         assertThat(reload.code()).isZero();
         assertThat(reload.out()).contains("reload of sig started (ticket");
         await().atMost(Duration.ofSeconds(60)).until(() -> daemon.god().requireApp("sig").reloads().lastResult() != null);
@@ -186,7 +176,7 @@ class CliTest {
 
     @Test
     void startupPrintsASystemdUnit() {
-        Result r = cli("startup");
+        CliResult r = cli("startup");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("[Service]", "ExecStart=" + Fixtures.projectRoot().resolve("bin/supervisor") + " daemon",
                 "Environment=SUPERVISOR_HOME=" + daemon.home());
@@ -194,7 +184,7 @@ class CliTest {
 
     @Test
     void consolePrintsWhereThingsAre() {
-        Result r = cli("console");
+        CliResult r = cli("console");
         assertThat(r.out()).contains("/hawtio/", "/jolokia", daemon.home().resolve("credentials").toString());
     }
 }

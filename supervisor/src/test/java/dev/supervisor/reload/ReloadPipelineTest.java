@@ -21,8 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -245,13 +243,9 @@ class ReloadPipelineTest {
         long pid1 = onlinePids("remote").iterator().next();
         assertThat(pid1).isNotEqualTo(pid0);
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = dev.supervisor.cli.SupervisorCli.run(new String[]{"reload", "remote"},
-                Map.of("SUPERVISOR_HOME", daemon.home().toString(), "SUPERVISOR_JOLOKIA_PORT", Integer.toString(daemon.daemon().jolokiaPort())),
-                new PrintWriter(out, true), new PrintWriter(err, true));
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("instance", "old pid " + pid1, "drained", "and stopped", "reload done");
+        TestDaemon.CliResult cli = daemon.cli("reload", "remote");
+        assertThat(cli.code()).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("instance", "old pid " + pid1, "drained", "and stopped", "reload done");
         assertThat(onlinePids("remote")).doesNotContain(pid1).hasSize(1);
     }
 

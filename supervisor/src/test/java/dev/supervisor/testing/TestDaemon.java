@@ -157,6 +157,20 @@ public final class TestDaemon implements AutoCloseable {
         return daemon.credentials().username();
     }
 
+    /** What one CLI command printed and returned. */
+    public record CliResult(int code, String out, String err) {
+    }
+
+    /** Runs one CLI command in-process against this daemon, through Jolokia like bin/supervisor. */
+    public CliResult cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        java.util.Map<String, String> env = java.util.Map.of("SUPERVISOR_HOME", home.toString(),
+                "SUPERVISOR_JOLOKIA_PORT", Integer.toString(daemon.jolokiaPort()), "PATH", System.getenv("PATH"));
+        int code = dev.supervisor.cli.SupervisorCli.run(args, env, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        return new CliResult(code, out.toString(), err.toString());
+    }
+
     public String password() {
         return daemon.credentials().password();
     }
