@@ -8,12 +8,12 @@ import java.util.Objects;
  * A principal that is just a name. Subclasses exist because hawtio and JAAS tell principals apart by class
  * (a user name and a role may be spelled alike); equality therefore includes the class.
  */
-abstract class NamedPrincipal implements Principal, Serializable {
+public abstract class NamedPrincipal implements Principal, Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String name;
 
-    NamedPrincipal(String name) {
+    protected NamedPrincipal(String name) {
         this.name = Objects.requireNonNull(name, "name");
     }
 
