@@ -179,7 +179,7 @@ public final class HawtioConsole implements AutoCloseable {
         boundPort = connector.getLocalPort();
 
         undo.add(ConsoleSystemProperties.apply(ConsoleSystemProperties.forConsole(REALM, jolokiaPolicy)));
-        undo.add(CredentialsRealm.install(REALM, settings.credentialsFile()));
+        undo.add(CredentialsRealm.install(REALM, settings.credentialsFile(), settings.installDir().resolve("conf/login.conf")));
         registerAccessControl();
         server.setHandler(webApp(prepareTempDir()));
         try {

@@ -28,7 +28,7 @@ class CredentialsLoginModuleTest {
 
     @BeforeEach
     void installRealm() throws Exception {
-        realm = CredentialsRealm.install("test-realm", TestHome.create(home, 0).credentialsFile());
+        realm = CredentialsRealm.install("test-realm", TestHome.create(home, 0).credentialsFile(), null);
     }
 
     @AfterEach
@@ -48,6 +48,32 @@ class CredentialsLoginModuleTest {
                 new RolePrincipal("admin"));
         login.logout();
         assertThat(subject.getPrincipals()).isEmpty();
+    }
+
+    @Test
+    void theShippedLoginConfNamesOurModuleAndGetsTheCredentialsFile() {
+        Path credentials = home.resolve("credentials");
+        Path shipped = projectRoot().resolve("conf/login.conf");
+        javax.security.auth.login.AppConfigurationEntry[] entries = CredentialsRealm.entries("supervisor", credentials, shipped);
+        assertThat(entries).hasSize(1);
+        assertThat(entries[0].getLoginModuleName()).isEqualTo(CredentialsLoginModule.class.getName());
+        assertThat(entries[0].getOptions().get(CredentialsLoginModule.CREDENTIALS_FILE_OPTION)).isEqualTo(credentials.toString());
+    }
+
+    @Test
+    void aLoginConfMayAddModulesAndOptions() throws Exception {
+        Path conf = home.resolve("login.conf");
+        java.nio.file.Files.writeString(conf, "supervisor {\n  com.example.LdapModule sufficient url=\"ldap://x\";\n"
+                + "  " + CredentialsLoginModule.class.getName() + " required credentialsFile=\"/etc/other\";\n};\n");
+        javax.security.auth.login.AppConfigurationEntry[] entries = CredentialsRealm.entries("supervisor", home.resolve("credentials"), conf);
+        assertThat(entries).extracting(javax.security.auth.login.AppConfigurationEntry::getLoginModuleName)
+                .containsExactly("com.example.LdapModule", CredentialsLoginModule.class.getName());
+        assertThat(entries[1].getOptions().get(CredentialsLoginModule.CREDENTIALS_FILE_OPTION)).isEqualTo("/etc/other");
+    }
+
+    private static Path projectRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        return java.nio.file.Files.exists(p.resolve("conf")) ? p : p.getParent();
     }
 
     @Test
