@@ -314,8 +314,15 @@ class ReloadPipelineTest {
         startAndAwaitOnline(app, 1);
         long before = onlinePids("hungry").iterator().next();
         MemoryLimit limit = new MemoryLimit(daemon.god());
-        assertThat(limit.checkOnce()).containsExactly(daemon.process("hungry", 0).getId());
-        await().atMost(Duration.ofSeconds(60)).until(() -> daemon.god().requireApp("hungry").reloads().lastResult() != null);
+        ReloadCoordinator reloads = daemon.god().requireApp("hungry").reloads();
+        List<Integer> started = limit.checkOnce();
+        if (started.isEmpty()) {
+            // The daemon's own 30 s check got there first: its reload of the instance is the one running.
+            assertThat(reloads.state() != ReloadState.IDLE || reloads.lastResult() != null).as("a memory reload ran").isTrue();
+        } else {
+            assertThat(started).containsExactly(daemon.process("hungry", 0).getId());
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> reloads.lastResult() != null);
         assertThat(daemon.god().requireApp("hungry").reloads().lastResult().getOutcome()).isEqualTo("done");
         assertThat(onlinePids("hungry")).hasSize(1).doesNotContain(before);
         daemon.god().delete("hungry");

@@ -415,8 +415,13 @@ class ConsoleOnRealDaemonTest {
                 return;
             }
             loggedInAs = null;
+            String loginUrl = consoleUrl.endsWith("/") ? consoleUrl + "login" : consoleUrl + "/login";
+            // Cookies can only be deleted on the console's own origin; then leave the console page before coming
+            // back, or its scripts, finding the session gone, navigate to /hawtio/auth/logout and race ours.
+            driver.get(loginUrl);
             driver.manage().deleteAllCookies();
-            driver.get(consoleUrl);
+            driver.get("about:blank");
+            driver.get(loginUrl);
             wait.until(ExpectedConditions.urlContains("/hawtio/login"));
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("pf-login-username-id"))).sendKeys(user);
             driver.findElement(By.id("pf-login-password-id")).sendKeys(password);
