@@ -181,8 +181,8 @@ public final class SupervisorCli {
             List<String> names = new ArrayList<>();
             started.forEach(n -> names.add(n.asText()));
             cli.out.println("[supervisor] started " + String.join(", ", names));
-            cli.printList();
             JsonNode list = cli.client().exec(GOD, "list");
+            ProcessTable.print(list, cli.out);
             for (JsonNode p : list) {
                 if (names.contains(p.path("name").asText()) && p.path("status").asText().equals("errored")) {
                     cli.err.println("supervisor: " + p.path("name").asText() + "[" + p.path("id").asText() + "] is errored: "
@@ -210,14 +210,6 @@ public final class SupervisorCli {
     static final class Delete extends TargetOp {
         String operation() { return "delete"; }
         String verb() { return "deleted"; }
-
-        @Override
-        public Integer call() {
-            JsonNode ids = cli.client().exec(GOD, operation(), target);
-            cli.out.println("[supervisor] deleted " + target + " (ids " + ids + ")");
-            cli.printList();
-            return 0;
-        }
     }
 
     @Command(name = "reload", aliases = "startOrReload",

@@ -55,10 +55,6 @@ public final class App {
         return reloads;
     }
 
-    public InstanceServices services() {
-        return services;
-    }
-
     /** The instances serving under their ids, by id. */
     public synchronized List<Instance> instances() {
         return new ArrayList<>(instances.values());

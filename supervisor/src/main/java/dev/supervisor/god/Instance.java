@@ -107,11 +107,6 @@ public final class Instance {
         return config;
     }
 
-    /** Completes when the current launch is ready, or exceptionally with the reason it never will be. */
-    public synchronized CompletableFuture<Duration> ready() {
-        return ready;
-    }
-
     public synchronized ProcessInfo info() {
         long uptime = child != null && status == ProcessStatus.ONLINE ? System.currentTimeMillis() - child.startedAtMillis() : 0;
         return new ProcessInfo(id, app.name(), config.namespace(), status.label(), pid(), uptime, restarts,

@@ -19,34 +19,4 @@ public interface SupervisorEvents {
     void instanceSetAside(Instance instance);
 
     void instanceRemoved(Instance instance);
-
-    SupervisorEvents NONE = new SupervisorEvents() {
-        @Override
-        public void statusChanged(Instance instance, ProcessStatus from, ProcessStatus to, String why) {
-        }
-
-        @Override
-        public void reloadEvent(String type, String app, String message) {
-        }
-
-        @Override
-        public void appAdded(App app) {
-        }
-
-        @Override
-        public void appRemoved(App app) {
-        }
-
-        @Override
-        public void instanceBound(Instance instance) {
-        }
-
-        @Override
-        public void instanceSetAside(Instance instance) {
-        }
-
-        @Override
-        public void instanceRemoved(Instance instance) {
-        }
-    };
 }
