@@ -1,7 +1,7 @@
 package dev.supervisor.front;
 
 /** The front's public port is already taken by another program. */
-public class PortInUseException extends RuntimeException {
+public class PortInUseException extends dev.supervisor.errors.UserError {
     public PortInUseException(String message, Throwable cause) {
         super(message, cause);
     }

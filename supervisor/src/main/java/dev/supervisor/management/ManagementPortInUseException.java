@@ -1,7 +1,7 @@
 package dev.supervisor.management;
 
 /** A management listener (console, remote JMX) could not bind its port because another program holds it. */
-public class ManagementPortInUseException extends RuntimeException {
+public class ManagementPortInUseException extends dev.supervisor.errors.UserError {
     private final String host;
     private final int port;
 

@@ -1,7 +1,7 @@
 package dev.supervisor.process;
 
 /** A program could not be started (missing executable, permission, bad cwd). */
-public class LaunchException extends RuntimeException {
+public class LaunchException extends dev.supervisor.errors.UserError {
     public LaunchException(String message) {
         super(message);
     }
