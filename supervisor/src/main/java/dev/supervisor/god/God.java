@@ -40,6 +40,7 @@ import java.util.stream.Collectors;
 public final class God implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(God.class);
     private static final Duration START_WAIT_SLACK = Duration.ofSeconds(2);
+    private static final Duration STOP_SLACK = Duration.ofSeconds(4);
 
     private final AppsFileLoader loader;
     private final InstanceServices services;
@@ -130,7 +131,16 @@ public final class God implements AutoCloseable {
         List<CompletableFuture<Duration>> waits = new ArrayList<>();
         for (App app : started) {
             for (Instance i : app.instances()) {
-                waits.add(i.launch(Instance.Mode.NORMAL));
+                CompletableFuture<Duration> w = i.launch(Instance.Mode.NORMAL);
+                waits.add(w);
+                launchFailure(w).ifPresent(failure -> {
+                    // A launch that cannot even begin (log file, executable, port held) leaves nothing: the whole
+                    // app goes, with its front, and the error names the app, the instance and the cause.
+                    for (App a : started) {
+                        discard(a);
+                    }
+                    throw failure;
+                });
             }
         }
         awaitSettled(waits, started.stream().map(App::config).toList());
@@ -139,6 +149,27 @@ public final class God implements AutoCloseable {
 
     public List<String> start(Path appsFile, String envName) {
         return start(loader.load(appsFile, envName));
+    }
+
+    private static Optional<dev.supervisor.process.LaunchException> launchFailure(CompletableFuture<Duration> launch) {
+        if (!launch.isCompletedExceptionally()) {
+            return Optional.empty();
+        }
+        try {
+            launch.getNow(null);
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof dev.supervisor.process.LaunchException le) {
+                return Optional.of(le);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Stops whatever an app started and removes it, front and all. */
+    private void discard(App app) {
+        stopAll(app.allInstances(), "start failed");
+        app.allInstances().forEach(app::removeInstance);
+        removeApp(app);
     }
 
     private ReloadCoordinator newCoordinator(App app) {
@@ -167,8 +198,20 @@ public final class God implements AutoCloseable {
         return ids(targets);
     }
 
+    /** Every stop has a deadline: kill_timeout, the SIGKILL grace, and a little slack. */
     private static void stopAll(List<Instance> targets, String why) {
-        CompletableFuture.allOf(targets.stream().map(i -> i.stop(why)).toArray(CompletableFuture[]::new)).join();
+        Duration limit = targets.stream().map(i -> i.config().killTimeout()).max(Duration::compareTo).orElse(Duration.ZERO)
+                .plus(STOP_SLACK);
+        try {
+            CompletableFuture.allOf(targets.stream().map(i -> i.stop(why)).toArray(CompletableFuture[]::new))
+                    .get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.error("{}: not every process stopped within {} ms", why, limit.toMillis());
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error("{}: {}", why, e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stop, then start: pm2's restart (use reload for no downtime). */

@@ -9,6 +9,7 @@ import dev.supervisor.logs.LogPump;
 import dev.supervisor.logs.RotatingLogFile;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.process.ChildProcess;
+import dev.supervisor.process.LaunchException;
 import dev.supervisor.process.LaunchSpec;
 import dev.supervisor.process.PortAllocator;
 import dev.supervisor.process.ProcessSignaller;
@@ -129,10 +130,19 @@ public final class Instance {
         return ready;
     }
 
+    /**
+     * Everything that can fail is done before the fork (log files, the port check, the probe), and what the fork
+     * itself or the wiring after it cannot do is undone at once: a failed launch leaves no process, no open log
+     * and no instance stuck in launching. The failure names the app, the instance and the cause.
+     */
     private void spawn() {
-        privatePort = config.hasFront() ? PortAllocator.freeLoopbackPort() : config.port();
-        ChildProcess c;
+        ChildProcess c = null;
         try {
+            privatePort = config.hasFront() ? PortAllocator.freeLoopbackPort() : config.port();
+            openLogs();
+            if (!config.hasFront() && config.port() > 0) {
+                PortAllocator.requireFree(config.port());
+            }
             probe = services.probes().create(config, id, privatePort);
             Map<String, String> env = new HashMap<>(config.env());
             env.put(config.instanceVar(), Integer.toString(index));
@@ -143,26 +153,39 @@ public final class Instance {
             }
             env.putAll(probe.environment());
             c = ChildProcess.launch(new LaunchSpec(config.command(), config.cwd(), env));
+            ReadinessProbe p = probe;
+            Consumer<String> lines = p::onStdoutLine;
+            DateTimeFormatter prefix = config.logDateFormat().map(LogDateFormat::parse).orElse(null);
+            String thread = app.name() + "-" + id + "-" + c.pid();
+            LogPump.start(thread + "-out", c.stdout(), outLog, new LineOptions(prefix, config.readyPattern().isPresent() ? lines : null));
+            LogPump.start(thread + "-err", c.stderr(), errLog, new LineOptions(prefix, null));
+            child = c;
+            ChildProcess spawned = c;
+            c.onExit().thenAcceptAsync(code -> onExit(spawned, code), services.worker());
+            CompletableFuture<Duration> launchReady = ready;
+            p.await(c.process(), config.readinessTimeout()).whenCompleteAsync((took, error) -> onReadiness(spawned, launchReady, took, error), services.worker());
         } catch (RuntimeException e) {
-            closeProbe();
-            lastExit = "launch failed: " + e.getMessage();
-            ready.completeExceptionally(new ReadinessException(e.getMessage()));
-            transition(ProcessStatus.ERRORED, e.getMessage());
+            undoLaunch(c, e);
             return;
         }
-        child = c;
-        openLogs();
-        ReadinessProbe p = probe;
-        Consumer<String> lines = p::onStdoutLine;
-        DateTimeFormatter prefix = config.logDateFormat().map(LogDateFormat::parse).orElse(null);
-        String thread = app.name() + "-" + id + "-" + c.pid();
-        LogPump.start(thread + "-out", c.stdout(), outLog, new LineOptions(prefix, config.readyPattern().isPresent() ? lines : null));
-        LogPump.start(thread + "-err", c.stderr(), errLog, new LineOptions(prefix, null));
-        c.onExit().thenAcceptAsync(code -> onExit(c, code), services.worker());
-        CompletableFuture<Duration> launchReady = ready;
-        c.awaitReady(p, config.readinessTimeout()).whenCompleteAsync((took, error) -> onReadiness(c, launchReady, took, error), services.worker());
         LOG.info("{}[{}] spawned pid {}{}: {}", app.name(), id, c.pid(), privatePort > 0 ? " with PORT=" + privatePort : "",
                 String.join(" ", config.command()));
+    }
+
+    /** A launch failed part-way: nothing of it may stay (process, probe, log files), and the instance is errored. */
+    private void undoLaunch(ChildProcess c, RuntimeException cause) {
+        if (c != null) {
+            c.signalGroup("SIGKILL");
+        }
+        child = null;
+        closeProbe();
+        releaseLogsNow();
+        String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        LaunchException failure = new LaunchException("cannot launch " + app.name() + "[" + id + "]: " + why);
+        lastExit = "launch failed: " + why;
+        ready.completeExceptionally(failure);
+        LOG.warn("{}", failure.getMessage());
+        transition(ProcessStatus.ERRORED, lastExit);
     }
 
     private synchronized void onReadiness(ChildProcess c, CompletableFuture<Duration> launchReady, Duration took, Throwable error) {
@@ -409,6 +432,10 @@ public final class Instance {
 
     /** Called when the entry leaves the table for good. */
     synchronized void releaseLogs() {
+        releaseLogsNow();
+    }
+
+    private void releaseLogsNow() {
         if (outLog != null) {
             services.logs().release(outLog);
             outLog = null;

@@ -25,6 +25,7 @@ public final class ChildProcess {
 
     /** @throws LaunchException when the program cannot be started, with the reason */
     public static ChildProcess launch(LaunchSpec spec) {
+        requireRunnable(spec);
         List<String> command = new ArrayList<>();
         // setsid execs in place (we are not a group leader), so the pid we see is the app's and pgid == pid.
         command.add(SETSID);
@@ -35,6 +36,30 @@ public final class ChildProcess {
             return new ChildProcess(pb.start());
         } catch (IOException e) {
             throw new LaunchException("cannot start " + String.join(" ", spec.command()) + " in " + spec.cwd() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * setsid forks and then execs the program, so a missing program would show only as an early exit 127: check it
+     * (and the working directory) before the fork, where the failure can still name the cause.
+     */
+    private static void requireRunnable(LaunchSpec spec) {
+        if (!java.nio.file.Files.isDirectory(spec.cwd())) {
+            throw new LaunchException("cannot start " + String.join(" ", spec.command()) + ": working directory " + spec.cwd() + " does not exist");
+        }
+        String program = spec.command().get(0);
+        java.util.Optional<java.nio.file.Path> found;
+        if (program.contains("/")) {
+            java.nio.file.Path p = spec.cwd().resolve(program);
+            found = java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
+        } else {
+            found = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+                    .filter(d -> !d.isEmpty()).map(d -> java.nio.file.Path.of(d, program))
+                    .filter(p -> java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p)).findFirst();
+        }
+        if (found.isEmpty()) {
+            throw new LaunchException("cannot start " + program + ": no such executable file"
+                    + (program.contains("/") ? "" : " on PATH"));
         }
     }
 
@@ -50,9 +75,9 @@ public final class ChildProcess {
         return process.toHandle();
     }
 
-    /** Arms a readiness probe on this process; an exit before ready fails it with the exit code. */
-    public CompletableFuture<java.time.Duration> awaitReady(dev.supervisor.readiness.ReadinessProbe probe, java.time.Duration timeout) {
-        return probe.await(process, timeout);
+    /** The JDK's handle, for probes that want the exit code. */
+    public Process process() {
+        return process;
     }
 
     public InputStream stdout() {

@@ -1,5 +1,7 @@
 package dev.supervisor.readiness;
 
+import dev.supervisor.process.SocketOwners;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -15,8 +17,14 @@ public final class PortProbe extends PollingProbe {
     /** A local connect is refused or accepted at once; this only bounds a host that drops packets. */
     private static final int CONNECT_TIMEOUT_MS = 200;
 
+    /** A foreign listener is checked again this often, not at every poll: a /proc scan is not free. */
+    private static final long RECHECK_FOREIGN_NANOS = 200_000_000L;
+
     private final InetSocketAddress address;
     private final int port;
+    private volatile long pgid;
+    private volatile long nextOwnerCheck;
+    private volatile boolean foreign;
 
     public PortProbe(String host, int port, Duration interval, ScheduledExecutorService scheduler) {
         super(scheduler, interval);
@@ -28,18 +36,34 @@ public final class PortProbe extends PollingProbe {
     }
 
     @Override
+    protected void startWatching(ProcessHandle process) {
+        pgid = process.pid();
+        super.startWatching(process);
+    }
+
+    @Override
     void poll() {
+        if (foreign && System.nanoTime() < nextOwnerCheck) {
+            return;
+        }
         // A plain close: only the one successful connect leaves a TIME_WAIT, refused ones leave nothing.
         try (Socket socket = new Socket()) {
             socket.connect(address, CONNECT_TIMEOUT_MS);
-            markReady();
         } catch (IOException notYet) {
-            // not listening yet
+            return; // not listening yet
+        }
+        // A connection alone may reach another process on the same port: the listener must be the instance's own
+        // (the process or a member of its process group holds the listening socket).
+        if (SocketOwners.groupListensOn(pgid, port)) {
+            markReady();
+        } else {
+            foreign = true;
+            nextOwnerCheck = System.nanoTime() + RECHECK_FOREIGN_NANOS;
         }
     }
 
     @Override
     public String describe() {
-        return "port " + port + " to accept connections";
+        return "port " + port + " to accept connections" + (foreign ? " (a process outside the instance's group listens on it)" : "");
     }
 }
