@@ -28,11 +28,17 @@ public interface AppMXBean {
 
     List<ProcessInfo> getProcesses();
 
-    /** idle, running or queued. */
+    /** idle, running, rolling back or queued. */
     String getReloadState();
 
-    /** While a reload runs, e.g. "2/4 instance 1: waiting for ready"; else "". */
-    String getReloadStep();
+    /** The step of the running reload (NONE when idle): one state of the reload state machine. */
+    ReloadStep getReloadStep();
+
+    /** While a reload runs, its last progress line, e.g. "2/4 instance 1: waiting until it is ready"; else "". */
+    String getReloadDetail();
+
+    /** Set when a daemon restart interrupted a reload of this app: at which step, and what was restored. */
+    String getReloadInterrupted();
 
     /** The last finished reload, or null before the first. */
     ReloadResult getLastReload();

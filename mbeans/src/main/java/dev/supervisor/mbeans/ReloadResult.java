@@ -12,10 +12,17 @@ public final class ReloadResult {
     private final long durationMillis;
     private final String reason;
     private final List<String> steps;
+    private final List<String> instanceConfigs;
 
-    @ConstructorProperties({"app", "outcome", "replaced", "failed", "durationMillis", "reason", "steps"})
     public ReloadResult(String app, String outcome, int replaced, int failed, long durationMillis, String reason,
                         List<String> steps) {
+        this(app, outcome, replaced, failed, durationMillis, reason, steps, List.of());
+    }
+
+    @ConstructorProperties({"app", "outcome", "replaced", "failed", "durationMillis", "reason", "steps", "instanceConfigs"})
+    public ReloadResult(String app, String outcome, int replaced, int failed, long durationMillis, String reason,
+                        List<String> steps, List<String> instanceConfigs) {
+        this.instanceConfigs = List.copyOf(instanceConfigs);
         this.app = app;
         this.outcome = outcome;
         this.replaced = replaced;
@@ -37,6 +44,8 @@ public final class ReloadResult {
     public String getReason() { return reason; }
     /** One line per step, in order. */
     public List<String> getSteps() { return steps; }
+    /** Which config each instance runs once the reload is over, e.g. "instance 3: config 1a2b3c4d (new)". */
+    public List<String> getInstanceConfigs() { return instanceConfigs; }
 
     public boolean isSuccess() {
         return "done".equals(outcome);

@@ -82,10 +82,22 @@ public final class Daemon implements AutoCloseable {
         credentials = Credentials.loadOrCreate(settings.credentialsFile());
         Path policy = AccessPolicy.write(settings);
 
+        // Timers only post to an app's owner or hand work on; blocking work has threads of its own, so that a
+        // slow ready_url GET, a /bin/kill or a /proc scan never delays a 5 ms readiness poll or a restart timer.
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, threads("supervisor-timer"));
         closeInReverse.add(scheduler::shutdownNow);
+        ScheduledExecutorService probeScheduler = Executors.newScheduledThreadPool(2, threads("supervisor-probe"));
+        closeInReverse.add(probeScheduler::shutdownNow);
+        ScheduledExecutorService urlScheduler = Executors.newScheduledThreadPool(2, threads("supervisor-ready-url"));
+        closeInReverse.add(urlScheduler::shutdownNow);
+        ScheduledExecutorService memoryScan = Executors.newSingleThreadScheduledExecutor(threads("supervisor-memory"));
+        closeInReverse.add(memoryScan::shutdownNow);
         ExecutorService worker = Executors.newCachedThreadPool(threads("supervisor-worker"));
         closeInReverse.add(worker::shutdownNow);
+        ExecutorService signals = Executors.newCachedThreadPool(threads("supervisor-signal"));
+        closeInReverse.add(signals::shutdownNow);
+        ExecutorService owners = Executors.newCachedThreadPool(threads("supervisor-owner"));
+        closeInReverse.add(owners::shutdownNow);
         ExecutorService reloads = Executors.newCachedThreadPool(threads("supervisor-reload"));
         closeInReverse.add(reloads::shutdownNow);
         LogFiles logs = new LogFiles();
@@ -94,18 +106,21 @@ public final class Daemon implements AutoCloseable {
         closeInReverse.add(loops);
 
         MBeanRegistrar registrar = new MBeanRegistrar(ManagementFactory.getPlatformMBeanServer());
-        ReadinessProbes probes = new ReadinessProbes(scheduler, settings.home().resolve("run"));
-        InstanceServices services = new InstanceServices(scheduler, worker, (app, id, port) -> probeFor(probes, app, id, port),
-                logs, settings.logDir(), registrar);
+        ReadinessProbes probes = new ReadinessProbes(probeScheduler, urlScheduler, settings.home().resolve("run"));
+        InstanceServices services = new InstanceServices(scheduler, worker, signals, owners,
+                (app, id, port) -> probeFor(probes, app, id, port), logs, settings.logDir(), registrar);
         god = new God(new AppsFileLoader(settings.logs()), services,
                 app -> startFront(app, loops),
                 new DumpFile(settings.dumpFile()), reloads);
+        RunRecord record = new RunRecord(settings.home().resolve("run").resolve("state.json"), RunRecord.writerThread());
         closeInReverse.add(registrar);
+        // Closed after the God (reverse order): a clean shutdown deletes the record once every app has stopped.
+        closeInReverse.add(record);
         closeInReverse.add(god);
         registrar.registerGod(god, Installation.version(), settings.home(), this::closeAndExit, this::consoleStatus, this::jmxStatus);
 
         MemoryLimit memoryLimit = new MemoryLimit(god);
-        scheduler.scheduleAtFixedRate(() -> {
+        memoryScan.scheduleAtFixedRate(() -> {
             try {
                 memoryLimit.checkOnce();
             } catch (RuntimeException e) {
@@ -113,18 +128,45 @@ public final class Daemon implements AutoCloseable {
             }
         }, MemoryLimit.INTERVAL.toMillis(), MemoryLimit.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
-        if (god.hasDump()) {
+        recoverOrStartEmpty(record);
+        god.recordInto(record);
+        record.attach(god);
+        jolokia = new JolokiaAgent(settings, credentials, policy);
+        closeInReverse.add(jolokia);
+        startConsole(policy);
+        startJmxConnector();
+        LOG.info("supervisor {} ready: Jolokia at {}, home {}", Installation.version(), jolokia.url(), settings.home());
+    }
+
+    /**
+     * A run record left behind means the previous daemon died without stopping its apps: stop what it left and
+     * restore what ran, from the record. No record means a clean start: an empty daemon (pm2's "sticky kill"), unless
+     * the boot unit asks for the saved dump (SUPERVISOR_RESURRECT=1, set by {@code supervisor startup}).
+     */
+    private void recoverOrStartEmpty(RunRecord record) {
+        if (record.exists()) {
+            try {
+                Recovery.Outcome o = Recovery.recover(record.read(), god, record.file().toString());
+                LOG.warn("the previous daemon died without stopping its apps: {} leftover process(es) stopped, {} already gone; "
+                        + "restored {}", o.stopped(), o.skipped(), o.restored());
+            } catch (IOException | RuntimeException e) {
+                LOG.error("cannot recover from the run record {}: {}", record.file(), e.toString());
+            }
+            return;
+        }
+        if (resurrectAtStart() && god.hasDump()) {
             try {
                 LOG.info("resurrecting {}", god.resurrect());
             } catch (RuntimeException e) {
                 LOG.error("could not resurrect {}: {}", settings.dumpFile(), e.getMessage());
             }
         }
-        jolokia = new JolokiaAgent(settings, credentials, policy);
-        closeInReverse.add(jolokia);
-        startConsole(policy);
-        startJmxConnector();
-        LOG.info("supervisor {} ready: Jolokia at {}, home {}", Installation.version(), jolokia.url(), settings.home());
+    }
+
+    /** The boot unit's switch: resurrect the saved dump when the daemon starts clean. */
+    static boolean resurrectAtStart() {
+        String v = System.getenv().getOrDefault("SUPERVISOR_RESURRECT", "");
+        return v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes");
     }
 
     /** The console starts in the background: the CLI need not wait for hawtio to unpack. A failure leaves it down. */

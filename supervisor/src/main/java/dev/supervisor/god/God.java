@@ -8,12 +8,13 @@ import dev.supervisor.config.Signals;
 import dev.supervisor.front.Front;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.mbeans.ReloadResult;
+import dev.supervisor.mbeans.ReloadStep;
+import dev.supervisor.process.LaunchException;
 import dev.supervisor.process.ProcessStatus;
 import dev.supervisor.reload.ReloadCoordinator;
 import dev.supervisor.reload.ReloadListener;
 import dev.supervisor.reload.ReloadPipeline;
 import dev.supervisor.reload.ReloadRequest;
-import dev.supervisor.reload.ReloadState;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -27,20 +28,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
+import java.util.function.Supplier;
 
 /**
- * The process table and every operation on it. The one source of truth: the CLI (through Jolokia), the
- * MBeans, hawtio and the daemon's timers all call these methods.
+ * The one API of the supervisor: the CLI (through Jolokia), the MBeans, hawtio and the daemon's timers all call
+ * these methods. A façade that only guards, calls and waits: every change to an app is a command posted to that
+ * app's owner ({@link App}), and every wait here has a deadline.
  */
 public final class God implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(God.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_WAIT_SLACK = Duration.ofSeconds(2);
-    private static final Duration STOP_SLACK = Duration.ofSeconds(4);
+    /** Beyond kill_timeout: the SIGKILL grace, a rollback's kill of a candidate, and some slack. */
+    static final Duration STOP_SLACK = Instance.SIGKILL_GRACE.plus(Duration.ofSeconds(4));
+    /** An owner command is quick; this bounds waiting for one that is stuck behind a wedged owner. */
+    private static final Duration OWNER_LIMIT = Duration.ofSeconds(30);
 
     private final AppsFileLoader loader;
     private final InstanceServices services;
@@ -50,28 +60,85 @@ public final class God implements AutoCloseable {
     private final Map<String, App> apps = new LinkedHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
     private final ReloadPipeline pipeline;
+    private volatile StateJournal journal = StateJournal.NONE;
 
     public God(AppsFileLoader loader, InstanceServices services, FrontFactory fronts, DumpFile dump, Executor reloadExecutor) {
         this.loader = loader;
-        this.services = services;
+        this.services = new InstanceServices(services.scheduler(), services.worker(), services.signals(), services.owners(),
+                services.probes(), services.logs(), services.logDir(), journaled(services.events()));
         this.fronts = fronts;
         this.dump = dump;
         this.reloadExecutor = reloadExecutor;
-        this.pipeline = new ReloadPipeline(this::scaleApp, reloadExecutor);
+        this.pipeline = new ReloadPipeline(reloadExecutor);
+    }
+
+    /** The daemon records the running state after every change; set before anything starts. */
+    public void recordInto(StateJournal j) {
+        this.journal = j;
+    }
+
+    /** Every event also tells the journal: the record follows each change the owners make. */
+    private SupervisorEvents journaled(SupervisorEvents e) {
+        return new SupervisorEvents() {
+            @Override
+            public void statusChanged(Instance instance, ProcessStatus from, ProcessStatus to, String why) {
+                e.statusChanged(instance, from, to, why);
+                journal.changed();
+            }
+
+            @Override
+            public void reloadEvent(String type, String app, String message, ReloadStep step) {
+                e.reloadEvent(type, app, message, step);
+                journal.changed();
+            }
+
+            @Override
+            public void appAdded(App app) {
+                e.appAdded(app);
+                journal.changed();
+            }
+
+            @Override
+            public void appRemoved(App app) {
+                e.appRemoved(app);
+                journal.changed();
+            }
+
+            @Override
+            public void instanceBound(Instance instance) {
+                e.instanceBound(instance);
+                journal.changed();
+            }
+
+            @Override
+            public void instanceSetAside(Instance instance) {
+                e.instanceSetAside(instance);
+            }
+
+            @Override
+            public void instanceRemoved(Instance instance) {
+                e.instanceRemoved(instance);
+                journal.changed();
+            }
+        };
     }
 
     public AppsFileLoader loader() {
         return loader;
     }
 
-    // ---- queries -------------------------------------------------------------------------------------
+    // ---- queries (snapshots, any thread) --------------------------------------------------------------------
 
-    public synchronized List<App> apps() {
-        return new ArrayList<>(apps.values());
+    public List<App> apps() {
+        synchronized (apps) {
+            return new ArrayList<>(apps.values());
+        }
     }
 
-    public synchronized Optional<App> app(String name) {
-        return Optional.ofNullable(apps.get(name));
+    public Optional<App> app(String name) {
+        synchronized (apps) {
+            return Optional.ofNullable(apps.get(name));
+        }
     }
 
     public App requireApp(String name) {
@@ -84,63 +151,80 @@ public final class God implements AutoCloseable {
             a.allInstances().forEach(i -> out.add(i.info()));
         }
         out.sort((x, y) -> x.getId() != y.getId() ? Integer.compare(x.getId(), y.getId())
-                : Boolean.compare("draining".equals(x.getStatus()), "draining".equals(y.getStatus())));
+                : Boolean.compare(isOld(x.getStatus()), isOld(y.getStatus())));
         return out;
+    }
+
+    private static boolean isOld(String status) {
+        return "draining".equals(status) || "replacing".equals(status);
     }
 
     public List<Instance> resolve(String target) {
         return TargetResolver.resolve(target, apps());
     }
 
+    private Map<App, List<Integer>> resolveByApp(String target) {
+        Map<App, List<Integer>> byApp = new LinkedHashMap<>();
+        for (Instance i : resolve(target)) {
+            byApp.computeIfAbsent(i.app(), a -> new ArrayList<>()).add(i.id());
+        }
+        return byApp;
+    }
+
     // ---- start ---------------------------------------------------------------------------------------
 
-    /** Starts apps not running yet (all-or-nothing for binding fronts) and waits until each is ready or failed. */
+    /**
+     * Starts apps not running yet (all-or-nothing for binding fronts and for launches that cannot begin) and waits
+     * until each instance is ready or failed.
+     */
     public List<String> start(List<AppConfig> configs) {
-        List<App> started = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        synchronized (this) {
-            List<Front> bound = new ArrayList<>();
-            List<AppConfig> fresh = new ArrayList<>();
-            for (AppConfig c : configs) {
-                if (apps.containsKey(c.name())) {
-                    names.add(c.name() + " (already running)");
-                } else {
-                    fresh.add(c);
-                }
+        List<AppConfig> fresh = new ArrayList<>();
+        for (AppConfig c : configs) {
+            if (app(c.name()).isPresent()) {
+                names.add(c.name() + " (already running)");
+            } else {
+                fresh.add(c);
             }
-            try {
-                for (AppConfig c : fresh) {
-                    bound.add(c.hasFront() ? fronts.create(c) : null);
-                }
-            } catch (RuntimeException e) {
-                bound.stream().filter(f -> f != null).forEach(Front::close);
-                throw e;
+        }
+        List<Front> bound = new ArrayList<>();
+        try {
+            for (AppConfig c : fresh) {
+                bound.add(c.hasFront() ? fronts.create(c) : null);
             }
-            for (int k = 0; k < fresh.size(); k++) {
-                AppConfig c = fresh.get(k);
-                App app = new App(c, services, bound.get(k), this::newCoordinator);
-                apps.put(c.name(), app);
-                services.events().appAdded(app);
-                for (int index = 0; index < c.instances(); index++) {
-                    app.addInstance(nextId.getAndIncrement(), index);
-                }
-                started.add(app);
-                names.add(c.name());
+        } catch (RuntimeException e) {
+            bound.stream().filter(f -> f != null).forEach(Front::close);
+            throw e;
+        }
+        List<App> started = new ArrayList<>();
+        for (int k = 0; k < fresh.size(); k++) {
+            AppConfig c = fresh.get(k);
+            App app = new App(c, services, bound.get(k), services.owners(), nextId::getAndIncrement, this::newCoordinator);
+            boolean added;
+            synchronized (apps) {
+                added = apps.putIfAbsent(c.name(), app) == null;
             }
+            if (!added) {
+                app.front().ifPresent(Front::close);
+                names.add(c.name() + " (already running)");
+                continue;
+            }
+            services.events().appAdded(app);
+            started.add(app);
+            names.add(c.name());
         }
         List<CompletableFuture<Duration>> waits = new ArrayList<>();
         for (App app : started) {
-            for (Instance i : app.instances()) {
-                CompletableFuture<Duration> w = i.launch(Instance.Mode.NORMAL);
-                waits.add(w);
-                launchFailure(w).ifPresent(failure -> {
-                    // A launch that cannot even begin (log file, executable, port held) leaves nothing: the whole
-                    // app goes, with its front, and the error names the app, the instance and the cause.
-                    for (App a : started) {
-                        discard(a);
-                    }
-                    throw failure;
-                });
+            List<CompletableFuture<Duration>> launched = onOwner(app, () -> app.addAndLaunch(app.config().instances()));
+            waits.addAll(launched);
+            for (CompletableFuture<Duration> w : launched) {
+                Optional<LaunchException> failure = launchFailure(w);
+                if (failure.isPresent()) {
+                    // A launch that cannot even begin (log file, executable, port held) leaves nothing: the apps this
+                    // call started go, fronts and all, and the error names the app, the instance and the cause.
+                    started.forEach(a -> deleteApp(a, "start failed"));
+                    throw failure.get();
+                }
             }
         }
         awaitSettled(waits, started.stream().map(App::config).toList());
@@ -151,29 +235,22 @@ public final class God implements AutoCloseable {
         return start(loader.load(appsFile, envName));
     }
 
-    private static Optional<dev.supervisor.process.LaunchException> launchFailure(CompletableFuture<Duration> launch) {
+    private ReloadCoordinator newCoordinator(App app) {
+        return new ReloadCoordinator(app, pipeline, reloadExecutor, services.events());
+    }
+
+    private static Optional<LaunchException> launchFailure(CompletableFuture<Duration> launch) {
         if (!launch.isCompletedExceptionally()) {
             return Optional.empty();
         }
         try {
             launch.getNow(null);
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof dev.supervisor.process.LaunchException le) {
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof LaunchException le) {
                 return Optional.of(le);
             }
         }
         return Optional.empty();
-    }
-
-    /** Stops whatever an app started and removes it, front and all. */
-    private void discard(App app) {
-        stopAll(app.allInstances(), "start failed");
-        app.allInstances().forEach(app::removeInstance);
-        removeApp(app);
-    }
-
-    private ReloadCoordinator newCoordinator(App app) {
-        return new ReloadCoordinator(app, pipeline, reloadExecutor, services.events());
     }
 
     /** Waits for launches to be ready or to fail, bounded by the longest listen_timeout; failures stay in the table. */
@@ -192,71 +269,144 @@ public final class God implements AutoCloseable {
 
     // ---- stop / restart / delete ---------------------------------------------------------------------
 
+    /** Stops the target's instances. A running reload of their app is cancelled and rolled back first. */
     public List<Integer> stop(String target) {
-        List<Instance> targets = resolve(target);
-        stopAll(targets, "stop");
-        return ids(targets);
+        Map<App, List<Integer>> byApp = resolveByApp(target);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        byApp.forEach((app, ids) -> all.add(cancelReload(app, "stop").thenCompose(v -> app.call(() -> app.stopNow(ids, "stop", false)))
+                .thenCompose(f -> f)));
+        awaitAll(all, stopLimit(byApp.keySet()), "stop " + target);
+        return flatten(byApp);
     }
 
-    /** Every stop has a deadline: kill_timeout, the SIGKILL grace, and a little slack. */
-    private static void stopAll(List<Instance> targets, String why) {
-        Duration limit = targets.stream().map(i -> i.config().killTimeout()).max(Duration::compareTo).orElse(Duration.ZERO)
-                .plus(STOP_SLACK);
-        try {
-            CompletableFuture.allOf(targets.stream().map(i -> i.stop(why)).toArray(CompletableFuture[]::new))
-                    .get(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            LOG.error("{}: not every process stopped within {} ms", why, limit.toMillis());
-        } catch (java.util.concurrent.ExecutionException e) {
-            LOG.error("{}: {}", why, e.getCause().toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Stop, then start: pm2's restart (use reload for no downtime). */
+    /** Stop, then start: pm2's restart (use reload for no downtime). Refused while the app reloads. */
     public List<Integer> restart(String target) {
-        List<Instance> targets = resolve(target);
-        stopAll(targets, "restart");
+        Map<App, List<Integer>> byApp = resolveByApp(target);
+        List<CompletableFuture<List<CompletableFuture<Duration>>>> launches = new ArrayList<>();
+        for (Map.Entry<App, List<Integer>> e : byApp.entrySet()) {
+            App app = e.getKey();
+            List<Integer> ids = e.getValue();
+            CompletableFuture<Void> stopped = onOwner(app, () -> {
+                app.refuseWhileReloading("restart");
+                return app.stopNow(ids, "restart", false);
+            });
+            launches.add(stopped.thenCompose(v -> app.call(() -> app.launchIds(ids))));
+        }
         List<CompletableFuture<Duration>> waits = new ArrayList<>();
-        for (Instance i : targets) {
-            waits.add(i.launch(Instance.Mode.NORMAL));
-        }
-        awaitSettled(waits, TargetResolver.appsOf(targets).stream().map(App::config).toList());
-        return ids(targets);
-    }
-
-    public List<Integer> delete(String target) {
-        List<Instance> targets = resolve(target);
-        stopAll(targets, "delete");
-        for (Instance i : targets) {
-            i.app().removeInstance(i);
-        }
-        for (App app : TargetResolver.appsOf(targets)) {
-            if (app.instances().isEmpty()) {
-                // Old instances a running reload set aside go too: nothing of a deleted app may keep running.
-                List<Instance> aside = app.asideInstances();
-                stopAll(aside, "delete");
-                aside.forEach(app::removeInstance);
-                removeApp(app);
+        long deadline = System.nanoTime() + stopLimit(byApp.keySet()).toNanos();
+        for (CompletableFuture<List<CompletableFuture<Duration>>> l : launches) {
+            try {
+                waits.addAll(l.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                throw new SupervisorException("restart " + target + ": not every process stopped in time; see the list");
+            } catch (ExecutionException e) {
+                throw unwrap(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SupervisorException("interrupted");
             }
         }
-        return ids(targets);
+        awaitSettled(waits, byApp.keySet().stream().map(App::config).toList());
+        return flatten(byApp);
+    }
+
+    /** Stops and removes the target's instances; an app left with none goes, front and all. Cancels a running reload. */
+    public List<Integer> delete(String target) {
+        Map<App, List<Integer>> byApp = resolveByApp(target);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        byApp.forEach((app, ids) -> all.add(deleteIds(app, ids)));
+        awaitAll(all, stopLimit(byApp.keySet()), "delete " + target);
+        return flatten(byApp);
+    }
+
+    private CompletableFuture<Void> deleteIds(App app, List<Integer> ids) {
+        return cancelReload(app, "delete")
+                .thenCompose(v -> app.call(() -> {
+                    boolean all = app.ids().stream().allMatch(ids::contains);
+                    return app.stopNow(ids, "delete", all).thenCompose(s -> app.call(() -> {
+                        app.removeIds(ids, all);
+                        return app.isEmpty();
+                    }));
+                }))
+                .thenCompose(f -> f)
+                .thenAccept(empty -> {
+                    if (empty) {
+                        removeApp(app);
+                    }
+                });
+    }
+
+    /** The whole app, whatever it is doing (a failed start, kill of the daemon). */
+    private void deleteApp(App app, String why) {
+        CompletableFuture<Void> f = cancelReload(app, why)
+                .thenCompose(v -> app.call(() -> app.stopNow(app.ids(), why, true).thenCompose(s -> app.call(() -> {
+                    app.removeIds(app.ids(), true);
+                    return null;
+                })))).thenCompose(x -> x).thenAccept(x -> removeApp(app));
+        awaitAll(List.of(f), stopLimit(List.of(app)), why + " " + app.name());
+        removeApp(app);
+    }
+
+    private CompletableFuture<Void> cancelReload(App app, String why) {
+        return app.call(() -> app.reloads().cancel(why)).thenCompose(f -> f);
     }
 
     private void removeApp(App app) {
-        synchronized (this) {
-            apps.remove(app.name(), app);
+        boolean removed;
+        synchronized (apps) {
+            removed = apps.remove(app.name(), app);
         }
-        app.front().ifPresent(Front::close);
-        services.events().appRemoved(app);
-        LOG.info("app {} deleted", app.name());
+        if (removed) {
+            app.front().ifPresent(Front::close);
+            services.events().appRemoved(app);
+            LOG.info("app {} deleted", app.name());
+        }
+    }
+
+    /** kill_timeout of the slowest app, plus the SIGKILL grace and a rollback's kill of a candidate. */
+    private static Duration stopLimit(Collection<App> apps) {
+        return apps.stream().map(a -> a.config().killTimeout()).max(Duration::compareTo).orElse(Duration.ZERO).plus(STOP_SLACK);
+    }
+
+    private static void awaitAll(List<CompletableFuture<?>> all, Duration limit, String what) {
+        try {
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.error("{}: not done within {} ms", what, limit.toMillis());
+            throw new SupervisorException(what + ": not every process stopped within " + limit.toMillis() + " ms; see the list");
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SupervisorException(what + ": interrupted");
+        }
+    }
+
+    private static RuntimeException unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+    }
+
+    /** Runs a command on the app's owner and returns its value (its exception, as thrown). */
+    private static <T> T onOwner(App app, Supplier<T> command) {
+        try {
+            return app.call(command).get(OWNER_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        } catch (TimeoutException e) {
+            throw new SupervisorException("the owner of app " + app.name() + " did not answer within " + OWNER_LIMIT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SupervisorException("interrupted");
+        }
     }
 
     // ---- reload --------------------------------------------------------------------------------------
 
     /**
-     * Starts the reload of every app the target touches, each under its app's lock. Returns one future per app.
+     * Starts the reload of every app the target touches, each through its app's owner. Returns one future per app.
      * An apps file as target reloads its running apps with the file's config and starts the others.
      */
     public List<CompletableFuture<ReloadResult>> beginReload(String target, ReloadRequest.Kind kind, int parallel,
@@ -264,17 +414,17 @@ public final class God implements AutoCloseable {
         if (AppsFileLoader.isAppsFile(target)) {
             return beginReloadOfFile(Path.of(target), kind, parallel, force, envName, listener);
         }
-        List<Instance> targets = resolve(target);
-        Map<App, Set<Integer>> byApp = new LinkedHashMap<>();
-        for (Instance i : targets) {
-            byApp.computeIfAbsent(i.app(), a -> new java.util.TreeSet<>()).add(i.id());
-        }
+        Map<App, List<Integer>> byApp = resolveByApp(target);
         List<CompletableFuture<ReloadResult>> results = new ArrayList<>();
-        for (Map.Entry<App, Set<Integer>> e : byApp.entrySet()) {
-            ReloadRequest req = new ReloadRequest(kind, e.getValue(), parallel, force, Optional.empty());
-            results.add(e.getKey().reloads().submit(req, listener));
+        for (Map.Entry<App, List<Integer>> e : byApp.entrySet()) {
+            ReloadRequest req = new ReloadRequest(kind, new TreeSet<>(e.getValue()), parallel, force, Optional.empty());
+            results.add(submitReload(e.getKey(), req, listener));
         }
         return results;
+    }
+
+    private CompletableFuture<ReloadResult> submitReload(App app, ReloadRequest req, ReloadListener listener) {
+        return onOwner(app, () -> app.reloads().submit(req, listener));
     }
 
     private List<CompletableFuture<ReloadResult>> beginReloadOfFile(Path file, ReloadRequest.Kind kind, int parallel,
@@ -288,10 +438,13 @@ public final class God implements AutoCloseable {
                 if (c.port() != running.get().config().port() || c.front() != running.get().config().front()) {
                     throw new SupervisorException(file + ": app '" + c.name() + "': changing 'port' or 'front' needs delete and start, not reload");
                 }
-                results.add(running.get().reloads().submit(new ReloadRequest(kind, Set.of(), parallel, force, Optional.of(c)), listener));
             } else {
                 toStart.add(c);
             }
+        }
+        for (AppConfig c : configs) {
+            app(c.name()).filter(a -> !toStart.contains(c))
+                    .ifPresent(a -> results.add(submitReload(a, new ReloadRequest(kind, Set.of(), parallel, force, Optional.of(c)), listener)));
         }
         if (!toStart.isEmpty()) {
             for (String name : start(toStart)) {
@@ -305,55 +458,56 @@ public final class God implements AutoCloseable {
         return beginReload(target, kind, 0, false, "", ReloadListener.NONE).stream().map(CompletableFuture::join).toList();
     }
 
+    /** Reloads these instances of one app (max_memory_restart); throws when the app already reloads. */
+    public CompletableFuture<ReloadResult> reloadInstances(App app, Set<Integer> ids, ReloadListener listener) {
+        return submitReload(app, new ReloadRequest(ReloadRequest.Kind.HARD, ids, 0, false, Optional.empty()), listener);
+    }
+
     // ---- scale ---------------------------------------------------------------------------------------
 
+    /** Sets the number of instances; refused while the app reloads. */
     public List<Integer> scale(String appName, int instances) {
         if (instances < 0 || instances > 1024) {
             throw new SupervisorException("scale " + appName + " " + instances + ": the number of instances must be 0..1024");
         }
         App app = requireApp(appName);
-        if (app.reloads().state() != ReloadState.IDLE) {
-            throw new SupervisorException("cannot scale " + appName + " while it reloads (" + app.reloads().step() + "); try again when it is done");
-        }
-        app.updateConfig(app.config().withInstances(instances));
-        scaleApp(app, instances);
+        CompletableFuture<Void> done = onOwner(app, () -> {
+            app.refuseWhileReloading("scale");
+            app.useConfig(app.config().withInstances(instances));
+            return app.scaleTo(instances);
+        });
+        Duration limit = app.config().readinessTimeout().plus(app.config().killTimeout()).plus(STOP_SLACK);
+        awaitAll(List.of(done), limit, "scale " + appName);
         return ids(app.instances());
-    }
-
-    /** Adds instances (ready before returning) or removes the newest ones (drained before they are stopped). */
-    private void scaleApp(App app, int wanted) {
-        List<Instance> current = app.instances();
-        if (wanted > current.size()) {
-            Set<Integer> usedIndexes = current.stream().map(Instance::index).collect(Collectors.toSet());
-            List<CompletableFuture<Duration>> waits = new ArrayList<>();
-            int index = 0;
-            for (int k = current.size(); k < wanted; k++) {
-                while (usedIndexes.contains(index)) {
-                    index++;
-                }
-                usedIndexes.add(index);
-                waits.add(app.addInstance(nextId.getAndIncrement(), index).launch(Instance.Mode.NORMAL));
-            }
-            awaitSettled(waits, List.of(app.config()));
-        } else {
-            List<Instance> surplus = current.subList(wanted, current.size());
-            for (Instance i : surplus) {
-                i.drain(app.config().killTimeout()).join();
-                i.stop("scale down").join();
-                app.removeInstance(i);
-            }
-        }
     }
 
     // ---- other operations ----------------------------------------------------------------------------
 
     public List<Integer> sendSignal(String signal, String target) {
         String sig = normalizeSignal(signal);
-        List<Instance> targets = resolve(target);
-        for (Instance i : targets) {
-            i.sendSignal(sig);
-        }
-        return ids(targets);
+        Map<App, List<Integer>> byApp = resolveByApp(target);
+        byApp.forEach((app, ids) -> onOwner(app, () -> {
+            app.sendSignal(ids, sig);
+            return null;
+        }));
+        return flatten(byApp);
+    }
+
+    /** One instance (its Process MBean): through its app's owner like every other change. */
+    public void sendSignal(Instance instance, String signal) {
+        String sig = normalizeSignal(signal);
+        onOwner(instance.app(), () -> {
+            instance.sendSignal(sig);
+            return null;
+        });
+    }
+
+    /** A line to the instance's stdin. */
+    public void sendLine(Instance instance, String line) {
+        onOwner(instance.app(), () -> {
+            instance.sendLine(line);
+            return null;
+        });
     }
 
     public static String normalizeSignal(String signal) {
@@ -365,9 +519,12 @@ public final class God implements AutoCloseable {
     }
 
     public List<Integer> reset(String target) {
-        List<Instance> targets = resolve(target);
-        targets.forEach(Instance::resetCounters);
-        return ids(targets);
+        Map<App, List<Integer>> byApp = resolveByApp(target);
+        byApp.forEach((app, ids) -> onOwner(app, () -> {
+            app.resetCounters(ids);
+            return null;
+        }));
+        return flatten(byApp);
     }
 
     public String describe(String target) {
@@ -385,6 +542,7 @@ public final class God implements AutoCloseable {
         for (Instance x : shown) {
             ProcessInfo p = x.info();
             AppConfig c = x.config();
+            ReloadCoordinator r = i.app().reloads();
             sb.append("Describing process with id ").append(p.getId()).append(" - name ").append(p.getName())
                     .append(x.isAside() ? " (old instance, being replaced)" : "").append('\n');
             row(sb, "status", p.getStatus());
@@ -398,14 +556,17 @@ public final class God implements AutoCloseable {
             row(sb, "last exit", p.getLastExit().isEmpty() ? "-" : p.getLastExit());
             row(sb, "command", String.join(" ", c.command()));
             row(sb, "cwd", c.cwd().toString());
+            row(sb, "config", dev.supervisor.reload.ConfigIds.of(c));
             row(sb, "port", c.port() == 0 ? "-" : c.port() + (c.hasFront() ? " (front: " + c.front().label() + ", private " + p.getPrivatePort() + ")" : ""));
             row(sb, "kill signal", c.killSignal() + ", SIGKILL after " + c.killTimeout().toMillis() + " ms");
             row(sb, "restart policy", (c.autorestart() ? "autorestart" : "no autorestart") + ", max_restarts " + c.maxRestarts()
                     + ", min_uptime " + c.minUptime().toMillis() + " ms");
             row(sb, "out log", p.getOutLog());
             row(sb, "error log", p.getErrLog());
-            row(sb, "reload", i.app().reloads().state().label()
-                    + (i.app().reloads().step().isEmpty() ? "" : " (" + i.app().reloads().step() + ")"));
+            row(sb, "reload", r.state().label() + (r.step() == ReloadStep.NONE ? "" : " (step " + r.step() + ")"));
+            if (!i.app().interruptedReload().isEmpty()) {
+                row(sb, "last reload", i.app().interruptedReload());
+            }
             sb.append('\n');
         }
     }
@@ -416,21 +577,30 @@ public final class God implements AutoCloseable {
 
     /** Writes every app (with its current instance count) to the dump file. */
     public Path save() {
-        ObjectMapper json = new ObjectMapper();
-        List<String> specs = new ArrayList<>();
-        for (App app : apps()) {
-            try {
-                ObjectNode spec = (ObjectNode) json.readTree(app.config().spec());
-                spec.put("instances", app.instances().size());
-                spec.put("namespace", app.config().namespace());
-                specs.add(spec.toString());
-            } catch (IOException e) {
-                throw new SupervisorException("cannot save app " + app.name() + ": " + e.getMessage());
-            }
-        }
-        dump.write(specs);
-        LOG.info("saved {} app(s) to {}", specs.size(), dump.path());
+        dump.write(specs());
+        LOG.info("saved app(s) to {}", dump.path());
         return dump.path();
+    }
+
+    /**
+     * Each app's spec as JSON with its current instance count; during a reload, the config it had before (what a
+     * rollback returns to, and what a daemon restart restores).
+     */
+    public List<String> specs() {
+        return apps().stream().map(God::specOf).toList();
+    }
+
+    /** One app's spec, as {@link #specs()} writes it. */
+    public static String specOf(App app) {
+        AppConfig c = app.reloads().configBeforeReload().orElse(app.config());
+        try {
+            ObjectNode spec = (ObjectNode) JSON.readTree(c.spec());
+            spec.put("instances", app.instances().size());
+            spec.put("namespace", c.namespace());
+            return spec.toString();
+        } catch (IOException e) {
+            throw new SupervisorException("cannot save app " + app.name() + ": " + e.getMessage());
+        }
     }
 
     /** Starts the saved apps that are not running. */
@@ -441,6 +611,14 @@ public final class God implements AutoCloseable {
         }
         List<AppConfig> configs = loader.loadSpecs(specs, dump.path().toString());
         return start(configs.stream().filter(c -> app(c.name()).isEmpty()).toList());
+    }
+
+    /** Restores apps from specs (the daemon's record after an unclean death); notes an interrupted reload on its app. */
+    public List<String> restore(List<String> specs, String source, Map<String, String> interruptedReloads) {
+        List<AppConfig> configs = loader.loadSpecs(specs, source);
+        List<String> started = start(configs.stream().filter(c -> app(c.name()).isEmpty()).toList());
+        interruptedReloads.forEach((name, text) -> app(name).ifPresent(a -> a.noteInterruptedReload(text)));
+        return started;
     }
 
     public boolean hasDump() {
@@ -474,19 +652,33 @@ public final class God implements AutoCloseable {
         return (int) apps().stream().flatMap(a -> a.instances().stream()).filter(i -> i.status() == ProcessStatus.ONLINE).count();
     }
 
-    /** Stops every app gracefully (kill_signal, then SIGKILL after kill_timeout) and closes the fronts. */
+    /**
+     * Stops every app gracefully (kill_signal, then SIGKILL after kill_timeout), all apps at once, running reloads
+     * cancelled and rolled back first; closes the fronts. Bounded by the slowest app's kill_timeout plus slack.
+     */
     @Override
     public void close() {
-        List<Instance> all = apps().stream().flatMap(a -> a.allInstances().stream()).toList();
-        stopAll(all, "supervisor shutting down");
-        for (App app : apps()) {
-            app.front().ifPresent(Front::close);
-            all.stream().filter(i -> i.app() == app).forEach(app::removeInstance);
-            synchronized (this) {
-                apps.remove(app.name());
-            }
-            services.events().appRemoved(app);
+        List<App> all = apps();
+        List<CompletableFuture<?>> fs = new ArrayList<>();
+        for (App app : all) {
+            fs.add(cancelReload(app, "supervisor shutting down")
+                    .thenCompose(v -> app.call(() -> app.stopNow(app.ids(), "supervisor shutting down", true)))
+                    .thenCompose(f -> f)
+                    .thenCompose(v -> app.call(() -> {
+                        app.removeIds(app.ids(), true);
+                        return null;
+                    })));
         }
+        try {
+            awaitAll(fs, stopLimit(all), "shutdown");
+        } catch (RuntimeException e) {
+            LOG.error("shutdown: {}", e.getMessage());
+        }
+        all.forEach(this::removeApp);
+    }
+
+    private static List<Integer> flatten(Map<App, List<Integer>> byApp) {
+        return byApp.values().stream().flatMap(List::stream).toList();
     }
 
     private static List<Integer> ids(List<Instance> instances) {

@@ -7,6 +7,7 @@ import dev.supervisor.logs.LineOptions;
 import dev.supervisor.logs.LogDateFormat;
 import dev.supervisor.logs.LogPump;
 import dev.supervisor.logs.RotatingLogFile;
+import dev.supervisor.mbeans.NotificationTypes;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.process.ChildProcess;
 import dev.supervisor.process.LaunchException;
@@ -14,8 +15,10 @@ import dev.supervisor.process.LaunchSpec;
 import dev.supervisor.process.PortAllocator;
 import dev.supervisor.process.ProcessSignaller;
 import dev.supervisor.process.ProcessStatus;
+import dev.supervisor.process.SocketOwners;
 import dev.supervisor.readiness.ReadinessException;
 import dev.supervisor.readiness.ReadinessProbe;
+import dev.supervisor.reload.Replica;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -32,13 +35,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One entry of the process table: an id, the process currently running under it, and its counters. The
- * restart policy keeps the entry across crashes; a reload replaces the whole entry (the old one is set
- * aside and drained). Every status change goes through {@link #transition}, which checks and logs it.
+ * One entry of the process table: an id, the process currently running under it, and its counters. Changed only
+ * by its app's owner ({@link Mailbox}); other threads read its volatile fields. Process exits, readiness and
+ * timers post their handling back to the owner. Every status change goes through {@link #transition}, which
+ * checks the transition (and its reservation) and logs it; the event goes out after the owner's command.
  */
-public final class Instance {
+public final class Instance implements Replica {
     private static final Logger LOG = LogManager.getLogger(Instance.class);
-    private static final Duration SIGKILL_GRACE = Duration.ofSeconds(2);
+    static final Duration SIGKILL_GRACE = Duration.ofSeconds(2);
 
     /** How a launch treats an exit before ready: a normal start restarts per policy; a reload's candidate does not. */
     public enum Mode { NORMAL, CANDIDATE }
@@ -49,17 +53,20 @@ public final class Instance {
     private final InstanceServices services;
     private final long createdAt = System.currentTimeMillis();
 
-    private ProcessStatus status = ProcessStatus.STOPPED;
-    private AppConfig config;
+    private volatile ProcessStatus status = ProcessStatus.STOPPED;
+    private volatile AppConfig config;
+    private volatile ChildProcess child;
+    private volatile long startTicks;
+    private volatile int privatePort;
+    private volatile int restarts;
+    private volatile int unstableRestarts;
+    private volatile int generation;
+    private volatile String lastExit = "";
+    private volatile boolean aside;
     private Mode mode = Mode.NORMAL;
-    private ChildProcess child;
-    private int privatePort;
-    private int restarts;
-    private int unstableRestarts;
     private Duration backoff = Duration.ZERO;
-    private String lastExit = "";
     private boolean readinessFailed;
-    private boolean aside;
+    private Object reservation;
     private ReadinessProbe probe;
     private CompletableFuture<Duration> ready = new CompletableFuture<>();
     private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
@@ -76,6 +83,7 @@ public final class Instance {
         this.services = services;
     }
 
+    @Override
     public int id() {
         return id;
     }
@@ -88,44 +96,69 @@ public final class Instance {
         return app;
     }
 
-    public synchronized ProcessStatus status() {
+    public ProcessStatus status() {
         return status;
     }
 
-    public synchronized long pid() {
-        return child == null ? 0 : child.pid();
+    @Override
+    public long pid() {
+        ChildProcess c = child;
+        return c == null ? 0 : c.pid();
     }
 
-    public synchronized boolean isAside() {
+    /** The process's start time (/proc/PID/stat field 22), 0 when none: with the pid it names the process for good. */
+    public long startTicks() {
+        return child == null ? 0 : startTicks;
+    }
+
+    /** How many processes this entry has launched. */
+    public int generation() {
+        return generation;
+    }
+
+    @Override
+    public boolean isServing() {
+        return status == ProcessStatus.ONLINE && child != null;
+    }
+
+    @Override
+    public String statusLabel() {
+        return status.label();
+    }
+
+    public boolean isAside() {
         return aside;
     }
 
-    public synchronized int restarts() {
+    public int restarts() {
         return restarts;
     }
 
-    public synchronized AppConfig config() {
+    @Override
+    public AppConfig config() {
         return config;
     }
 
-    public synchronized ProcessInfo info() {
-        long uptime = child != null && status == ProcessStatus.ONLINE ? System.currentTimeMillis() - child.startedAtMillis() : 0;
-        return new ProcessInfo(id, app.name(), config.namespace(), status.label(), pid(), uptime, restarts,
+    public ProcessInfo info() {
+        ChildProcess c = child;
+        ProcessStatus s = status;
+        long uptime = c != null && s == ProcessStatus.ONLINE ? System.currentTimeMillis() - c.startedAtMillis() : 0;
+        return new ProcessInfo(id, app.name(), config.namespace(), s.label(), c == null ? 0 : c.pid(), uptime, restarts,
                 unstableRestarts, lastExit, index, privatePort, outPath().toString(), errPath().toString(), createdAt);
     }
 
     // ---- launching -------------------------------------------------------------------------------------
 
-    /** Spawns the process. The returned future completes when it is ready. */
-    public synchronized CompletableFuture<Duration> launch(Mode launchMode) {
+    /** Spawns the process. The returned future completes when it is ready; it fails at once if the launch cannot begin. */
+    CompletableFuture<Duration> launch(Mode launchMode) {
         if (status.isRunning()) {
-            throw new SupervisorException(app.name() + "[" + id + "] is already " + status.label() + " (pid " + pid() + ")");
+            throw new SupervisorException(this + " is already " + status.label() + " (pid " + pid() + ")");
         }
         cancelPendingRestart();
         this.mode = launchMode;
         this.readinessFailed = false;
         this.ready = new CompletableFuture<>();
-        transition(ProcessStatus.LAUNCHING, launchMode == Mode.CANDIDATE ? "reload: new instance" : "start");
+        transition(ProcessStatus.LAUNCHING, launchMode == Mode.CANDIDATE ? "reload: new instance" : "start", null);
         spawn();
         return ready;
     }
@@ -160,15 +193,18 @@ public final class Instance {
             LogPump.start(thread + "-out", c.stdout(), outLog, new LineOptions(prefix, config.readyPattern().isPresent() ? lines : null));
             LogPump.start(thread + "-err", c.stderr(), errLog, new LineOptions(prefix, null));
             child = c;
+            startTicks = SocketOwners.startTime(c.pid()).orElse(0);
+            generation++;
             ChildProcess spawned = c;
             c.onExit().thenAcceptAsync(code -> onExit(spawned, code), services.worker());
             CompletableFuture<Duration> launchReady = ready;
-            p.await(c.process(), config.readinessTimeout()).whenCompleteAsync((took, error) -> onReadiness(spawned, launchReady, took, error), services.worker());
+            p.await(spawned.process(), config.readinessTimeout())
+                    .whenComplete((took, error) -> app.post(() -> onReadiness(spawned, launchReady, took, error)));
         } catch (RuntimeException e) {
             undoLaunch(c, e);
             return;
         }
-        LOG.info("{}[{}] spawned pid {}{}: {}", app.name(), id, c.pid(), privatePort > 0 ? " with PORT=" + privatePort : "",
+        LOG.info("{} spawned pid {}{}: {}", this, c.pid(), privatePort > 0 ? " with PORT=" + privatePort : "",
                 String.join(" ", config.command()));
     }
 
@@ -179,16 +215,16 @@ public final class Instance {
         }
         child = null;
         closeProbe();
-        releaseLogsNow();
+        releaseLogs();
         String why = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        LaunchException failure = new LaunchException("cannot launch " + app.name() + "[" + id + "]: " + why);
+        LaunchException failure = new LaunchException("cannot launch " + this + ": " + why);
         lastExit = "launch failed: " + why;
         ready.completeExceptionally(failure);
         LOG.warn("{}", failure.getMessage());
-        transition(ProcessStatus.ERRORED, lastExit);
+        transition(ProcessStatus.ERRORED, lastExit, null);
     }
 
-    private synchronized void onReadiness(ChildProcess c, CompletableFuture<Duration> launchReady, Duration took, Throwable error) {
+    private void onReadiness(ChildProcess c, CompletableFuture<Duration> launchReady, Duration took, Throwable error) {
         if (c != child || status != ProcessStatus.LAUNCHING) {
             // The process already exited or was stopped: its exit decided what happens.
             launchReady.completeExceptionally(error != null ? unwrap(error)
@@ -196,24 +232,23 @@ public final class Instance {
             return;
         }
         if (error == null) {
-            transition(ProcessStatus.ONLINE, "ready in " + took.toMillis() + " ms (" + probe.describe() + ")");
+            transition(ProcessStatus.ONLINE, "ready in " + took.toMillis() + " ms (" + probe.describe() + ")", null);
             closeProbe();
-            if (config.hasFront()) {
-                backend = new Backend(app.name() + ":" + id + ":" + c.pid(), new InetSocketAddress("127.0.0.1", privatePort));
-                app.frontJoin(backend);
-            }
-            launchReady.complete(took);
+            if (mode == Mode.NORMAL) {
+                joinFront();
+            } // a reload's candidate joins the front as a step of the pipeline
+            app.afterCommand(() -> launchReady.complete(took));
             return;
         }
         Throwable cause = unwrap(error);
         closeProbe();
-        launchReady.completeExceptionally(cause);
+        app.afterCommand(() -> launchReady.completeExceptionally(cause));
         if (mode == Mode.NORMAL && c.isAlive()) {
             // A timeout is never success: a normal start that never gets ready is killed and counted unstable.
-            LOG.warn("{}[{}] pid {} {}; stopping it", app.name(), id, c.pid(), cause.getMessage());
+            LOG.warn("{} pid {} {}; stopping it", this, c.pid(), cause.getMessage());
             readinessFailed = true;
             lastExit = cause.getMessage();
-            c.signalGroup("SIGKILL");
+            signal(c, "SIGKILL");
         }
     }
 
@@ -223,16 +258,15 @@ public final class Instance {
 
     // ---- exits and restarts ----------------------------------------------------------------------------
 
+    /** On a worker: whatever stayed in the group (grandchildren) goes with the leader; then the owner decides. */
     private void onExit(ChildProcess c, int exitValue) {
-        boolean leftovers = ProcessSignaller.groupAlive(c.pid());
-        if (leftovers) {
-            // The leader is gone; whatever stayed in its group (grandchildren) goes with it.
+        if (ProcessSignaller.groupAlive(c.pid())) {
             ProcessSignaller.send(c.pid(), "SIGKILL", true);
         }
-        handleExit(c, exitValue);
+        app.post(() -> handleExit(c, exitValue));
     }
 
-    private synchronized void handleExit(ChildProcess c, int exitValue) {
+    private void handleExit(ChildProcess c, int exitValue) {
         if (c != child) {
             return;
         }
@@ -242,11 +276,16 @@ public final class Instance {
         child = null;
         closeProbe();
         leaveFrontAtOnce();
-        LOG.info("{}[{}] pid {} exited with {} after {} ms", app.name(), id, c.pid(), exit, uptime.toMillis());
+        LOG.info("{} pid {} exited with {} after {} ms", this, c.pid(), exit, uptime.toMillis());
         switch (status) {
-            case STOPPING, DRAINING -> {
-                transition(ProcessStatus.STOPPED, exit);
-                stopped.complete(null);
+            case STOPPING -> {
+                transition(ProcessStatus.STOPPED, exit, null);
+                completeStopped();
+                return;
+            }
+            case REPLACING, DRAINING -> {
+                // The reload holding it decides (its replacement takes the id, or a rollback relaunches it).
+                transition(ProcessStatus.STOPPED, "died while being replaced: " + exit, null);
                 return;
             }
             case STOPPED, ERRORED -> {
@@ -255,11 +294,12 @@ public final class Instance {
             default -> {
             }
         }
-        if (mode == Mode.CANDIDATE && !ready.isDone()) {
-            ready.completeExceptionally(new ReadinessException("exited with " + exit + " before it was ready"));
-        }
-        if (mode == Mode.CANDIDATE && status == ProcessStatus.LAUNCHING) {
-            transition(ProcessStatus.ERRORED, "new instance " + exit + " before it was ready");
+        if (mode == Mode.CANDIDATE) {
+            if (!ready.isDone()) {
+                CompletableFuture<Duration> r = ready;
+                app.afterCommand(() -> r.completeExceptionally(new ReadinessException("exited with " + exit + " before it was ready")));
+            }
+            transition(ProcessStatus.ERRORED, "new instance " + exit + " before it took traffic", null);
             return;
         }
         if (readinessFailed) {
@@ -269,25 +309,26 @@ public final class Instance {
         unstableRestarts = d.unstableRestarts();
         backoff = d.backoff();
         switch (d.action()) {
-            case STOP -> transition(ProcessStatus.STOPPED, d.reason());
+            case STOP -> transition(ProcessStatus.STOPPED, d.reason(), null);
             case ERRORED -> {
-                transition(ProcessStatus.ERRORED, d.reason());
-                services.events().reloadEvent(dev.supervisor.mbeans.NotificationTypes.RESTART_OVERLIMIT, app.name(),
-                        app.name() + "[" + id + "] " + d.reason());
+                transition(ProcessStatus.ERRORED, d.reason(), null);
+                String msg = this + " " + d.reason();
+                app.afterCommand(() -> services.events().reloadEvent(NotificationTypes.RESTART_OVERLIMIT, app.name(), msg));
             }
             case RESTART -> {
                 restarts++;
                 if (d.delay().isZero()) {
                     relaunch(d.reason());
                 } else {
-                    transition(ProcessStatus.WAITING_RESTART, d.reason());
-                    pendingRestart = services.scheduler().schedule(() -> delayedRelaunch(d.reason()), d.delay().toMillis(), TimeUnit.MILLISECONDS);
+                    transition(ProcessStatus.WAITING_RESTART, d.reason(), null);
+                    pendingRestart = services.scheduler().schedule(() -> app.post(() -> delayedRelaunch(d.reason())),
+                            d.delay().toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
         }
     }
 
-    private synchronized void delayedRelaunch(String why) {
+    private void delayedRelaunch(String why) {
         pendingRestart = null;
         if (status == ProcessStatus.WAITING_RESTART) {
             relaunch(why);
@@ -298,7 +339,7 @@ public final class Instance {
         mode = Mode.NORMAL;
         readinessFailed = false;
         ready = new CompletableFuture<>();
-        transition(ProcessStatus.LAUNCHING, why);
+        transition(ProcessStatus.LAUNCHING, why, null);
         spawn();
     }
 
@@ -312,100 +353,175 @@ public final class Instance {
     // ---- stopping ------------------------------------------------------------------------------------
 
     /** Signals the group with kill_signal, then SIGKILL after kill_timeout. Completes when the process is gone. */
-    public synchronized CompletableFuture<Void> stop(String why) {
-        return stopWith(config.killSignal(), config.killTimeout(), why);
+    CompletableFuture<Void> stop(String why) {
+        return stopWith(config.killSignal(), config.killTimeout(), why, null);
     }
 
-    /** softReload: kill_signal, then up to graceful_timeout for the process to exit by itself. */
-    public synchronized CompletableFuture<Void> stopGracefully(String why) {
-        return stopWith(config.killSignal(), config.gracefulTimeout(), why);
+    /** A reload's candidate that must go (rollback, cancel): SIGKILL at once, it never was the one serving. */
+    CompletableFuture<Void> kill(String why) {
+        return stopWith("SIGKILL", Duration.ZERO, why, null);
     }
 
-    private CompletableFuture<Void> stopWith(String signal, Duration killAfter, String why) {
+    /** STOP_OLD of a reload: the reserved (draining) instance, by the reload holding it. */
+    CompletableFuture<Void> stopReserved(boolean graceful, String why, Object by) {
+        return stopWith(config.killSignal(), graceful ? config.gracefulTimeout() : config.killTimeout(), why, by);
+    }
+
+    private CompletableFuture<Void> stopWith(String signal, Duration killAfter, String why, Object by) {
         cancelPendingRestart();
         if (status == ProcessStatus.STOPPING) {
             return stopped;
         }
-        if (child == null) {
+        ChildProcess c = child;
+        if (c == null) {
             if (status != ProcessStatus.STOPPED) {
-                transition(ProcessStatus.STOPPED, why);
+                transition(ProcessStatus.STOPPED, why, by);
             }
             return CompletableFuture.completedFuture(null);
         }
         leaveFrontAtOnce();
-        transition(ProcessStatus.STOPPING, why + ": " + signal + ", SIGKILL after " + killAfter.toMillis() + " ms");
+        transition(ProcessStatus.STOPPING, why + ": " + signal + (killAfter.isZero() ? "" : ", SIGKILL after " + killAfter.toMillis() + " ms"), by);
         stopped = new CompletableFuture<>();
-        ChildProcess c = child;
-        c.signalGroup(signal);
-        services.scheduler().schedule(() -> escalate(c), killAfter.toMillis(), TimeUnit.MILLISECONDS);
+        signal(c, signal);
+        if (!"SIGKILL".equals(signal)) {
+            services.scheduler().schedule(() -> escalate(c), killAfter.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            services.scheduler().schedule(() -> app.post(() -> giveUp(c)), SIGKILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        }
         return stopped;
     }
 
+    /** Timer: the process outlived kill_timeout. The SIGKILL goes out off the timer thread. */
     private void escalate(ChildProcess c) {
         if (!c.isAlive()) {
             return;
         }
-        LOG.warn("{}[{}] pid {} still alive after kill_timeout: SIGKILL", app.name(), id, c.pid());
-        c.signalGroup("SIGKILL");
-        services.scheduler().schedule(() -> {
-            synchronized (this) {
-                if (c.isAlive() && c == child) {
-                    transition(ProcessStatus.ERRORED, "pid " + c.pid() + " still alive after SIGKILL");
-                    stopped.complete(null);
-                }
-            }
-        }, SIGKILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        services.signals().execute(() -> {
+            LOG.warn("{} pid {} still alive after kill_timeout: SIGKILL", this, c.pid());
+            c.signalGroup("SIGKILL");
+            services.scheduler().schedule(() -> app.post(() -> giveUp(c)), SIGKILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
-    public synchronized void sendSignal(String signal) {
-        if (child == null) {
-            throw new SupervisorException(app.name() + "[" + id + "] has no running process (status " + status.label() + ")");
+    /** Every stop ends: a process that outlives SIGKILL (uninterruptible sleep) is reported, not waited for forever. */
+    private void giveUp(ChildProcess c) {
+        if (c == child && c.isAlive() && status == ProcessStatus.STOPPING) {
+            transition(ProcessStatus.ERRORED, "pid " + c.pid() + " still alive after SIGKILL", null);
+            completeStopped();
         }
-        child.signalGroup(signal);
     }
 
-    public synchronized void sendLine(String line) {
-        if (child == null) {
-            throw new SupervisorException(app.name() + "[" + id + "] has no running process (status " + status.label() + ")");
+    private void completeStopped() {
+        CompletableFuture<Void> s = stopped;
+        app.afterCommand(() -> s.complete(null));
+    }
+
+    private void signal(ChildProcess c, String signal) {
+        services.signals().execute(() -> c.signalGroup(signal));
+    }
+
+    void sendSignal(String signal) {
+        ChildProcess c = child;
+        if (c == null) {
+            throw new SupervisorException(this + " has no running process (status " + status.label() + ")");
         }
-        child.sendLine(line);
+        signal(c, signal);
     }
 
-    public synchronized void resetCounters() {
+    void sendLine(String line) {
+        ChildProcess c = child;
+        if (c == null) {
+            throw new SupervisorException(this + " has no running process (status " + status.label() + ")");
+        }
+        c.sendLine(line);
+    }
+
+    void resetCounters() {
         restarts = 0;
         unstableRestarts = 0;
         backoff = Duration.ZERO;
     }
 
-    // ---- reload support ------------------------------------------------------------------------------
+    // ---- reload support (each called by App for a step of the pipeline) --------------------------------
 
-    /** Marks this entry as set aside by a reload: it keeps serving until {@link #drain}. */
-    synchronized void setAside(boolean isAside) {
-        this.aside = isAside;
+    /** SET_ASIDE: reserved by the reload; it keeps serving until drained. */
+    void reserve(Object by) {
+        transition(ProcessStatus.REPLACING, "set aside by a reload", by);
+        aside = true;
     }
 
-    synchronized void inheritCounters(Instance old) {
-        this.restarts = old.restarts() + 1;
-    }
-
-    /** Takes this (old) instance out of the front's pool and waits until its in-flight work is done. */
-    public CompletableFuture<DrainResult> drain(Duration timeout) {
-        Backend b;
-        synchronized (this) {
-            if (status == ProcessStatus.ONLINE) {
-                transition(ProcessStatus.DRAINING, "replaced by a new instance");
-            }
-            b = backend;
-            backend = null;
+    /** Undo of SET_ASIDE: serving again under its id; relaunched if it died meanwhile. */
+    void putBack(Object by) {
+        aside = false;
+        if (status == ProcessStatus.REPLACING) {
+            transition(ProcessStatus.ONLINE, "reload rolled back", by);
+        } else if (status == ProcessStatus.DRAINING) {
+            rejoin(by);
+            transition(ProcessStatus.ONLINE, "reload rolled back", by);
         }
-        return b == null ? CompletableFuture.completedFuture(new DrainResult(0, false)) : app.frontLeave(b, timeout);
+        reservation = null;
+        if (status == ProcessStatus.STOPPED && child == null) {
+            launch(Mode.NORMAL);
+        }
     }
 
-    synchronized void updateConfig(AppConfig newConfig) {
+    void inheritCounters(Instance old) {
+        this.restarts = old.restarts + 1;
+    }
+
+    /** JOIN_FRONT: the candidate takes traffic and from now on is restarted by its policy like any instance. */
+    void commit() {
+        if (status != ProcessStatus.ONLINE || child == null) {
+            throw new SupervisorException("the new instance of " + this + " is " + status.label() + ", not online");
+        }
+        mode = Mode.NORMAL;
+        joinFront();
+    }
+
+    /** Undo of JOIN_FRONT. */
+    void uncommit() {
+        leaveFrontAtOnce();
+        mode = Mode.CANDIDATE;
+    }
+
+    /** LEAVE_FRONT_AND_DRAIN: out of the front's pool; completes when its in-flight work is done. */
+    CompletableFuture<DrainResult> drain(Object by) {
+        if (status == ProcessStatus.REPLACING) {
+            transition(ProcessStatus.DRAINING, "replaced by a new instance", by);
+        }
+        Backend b = backend;
+        backend = null;
+        return b == null ? CompletableFuture.completedFuture(new DrainResult(0, false)) : app.frontLeave(b, config.killTimeout());
+    }
+
+    /** Scale-down: out of the front's pool first; completes when its in-flight work is done. */
+    CompletableFuture<DrainResult> drainForScaleDown() {
+        Backend b = backend;
+        backend = null;
+        return b == null ? CompletableFuture.completedFuture(new DrainResult(0, false)) : app.frontLeave(b, config.killTimeout());
+    }
+
+    /** Undo of LEAVE_FRONT_AND_DRAIN. */
+    void rejoin(Object by) {
+        if (status == ProcessStatus.DRAINING) {
+            transition(ProcessStatus.REPLACING, "drain undone", by);
+            joinFront();
+        }
+    }
+
+    void updateConfig(AppConfig newConfig) {
         this.config = newConfig;
     }
 
     // ---- internals -----------------------------------------------------------------------------------
+
+    private void joinFront() {
+        ChildProcess c = child;
+        if (config.hasFront() && c != null && backend == null) {
+            backend = new Backend(app.name() + ":" + id + ":" + c.pid(), new InetSocketAddress("127.0.0.1", privatePort));
+            app.frontJoin(backend);
+        }
+    }
 
     private void leaveFrontAtOnce() {
         if (backend != null) {
@@ -430,12 +546,8 @@ public final class Instance {
         }
     }
 
-    /** Called when the entry leaves the table for good. */
-    synchronized void releaseLogs() {
-        releaseLogsNow();
-    }
-
-    private void releaseLogsNow() {
+    /** Called when the entry leaves the table for good, or a launch is undone. */
+    void releaseLogs() {
         if (outLog != null) {
             services.logs().release(outLog);
             outLog = null;
@@ -456,14 +568,29 @@ public final class Instance {
                 config.mergeLogs() ? app.name() + "-error.log" : app.name() + "-" + id + "-error.log"));
     }
 
-    private void transition(ProcessStatus to, String why) {
+    /**
+     * The one place a status changes: on the owner, allowed by the table, and a reserved transition only by the
+     * reload holding the instance. Anything else fails loudly, naming both statuses.
+     */
+    private void transition(ProcessStatus to, String why, Object by) {
+        app.requireOwner(this);
         ProcessStatus from = status;
         if (!from.canBecome(to)) {
-            throw new IllegalStateException(app.name() + "[" + id + "]: " + from.label() + " -> " + to.label() + " is not a valid transition");
+            throw new IllegalStateException(this + ": " + from.label() + " -> " + to.label() + " is not a valid transition (" + why + ")");
+        }
+        if (from.isReservedTransition(to)) {
+            boolean holder = by != null && (to == ProcessStatus.REPLACING && from == ProcessStatus.ONLINE ? reservation == null : by == reservation);
+            if (!holder) {
+                throw new IllegalStateException(this + ": " + from.label() + " -> " + to.label()
+                        + " is reserved for the reload replacing it (" + why + ")");
+            }
+        }
+        if (to == ProcessStatus.REPLACING && from == ProcessStatus.ONLINE) {
+            reservation = by;
         }
         status = to;
-        LOG.info("{}[{}] {} -> {}{}", app.name(), id, from.label(), to.label(), why.isEmpty() ? "" : " (" + why + ")");
-        services.events().statusChanged(this, from, to, why);
+        LOG.info("{} {} -> {}{}", this, from.label(), to.label(), why.isEmpty() ? "" : " (" + why + ")");
+        app.afterCommand(() -> services.events().statusChanged(this, from, to, why));
     }
 
     @Override

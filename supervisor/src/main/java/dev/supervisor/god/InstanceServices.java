@@ -9,9 +9,12 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The shared services every instance uses, built once by the daemon's main.
  *
- * @param scheduler timers: restart delays, kill escalation (short tasks only)
- * @param worker    where exit handling and other possibly slow callbacks run
+ * @param scheduler timers only (restart delays, kill escalation, giving up): each task posts to an owner or hands
+ *                  its work to {@code signals}; nothing blocks there
+ * @param worker    where exit callbacks run (the leftover-group check forks /bin/kill)
+ * @param signals   where signals are sent (/bin/kill is a fork and a wait: never on an owner or a timer)
+ * @param owners    the pool the apps' owners (serial executors) run on
  */
-public record InstanceServices(ScheduledExecutorService scheduler, Executor worker, ProbeFactory probes, LogFiles logs,
-                               Path logDir, SupervisorEvents events) {
+public record InstanceServices(ScheduledExecutorService scheduler, Executor worker, Executor signals, Executor owners,
+                               ProbeFactory probes, LogFiles logs, Path logDir, SupervisorEvents events) {
 }

@@ -2,7 +2,6 @@ package dev.supervisor.god;
 
 import dev.supervisor.process.ProcessStatus;
 import dev.supervisor.reload.ReloadInProgressException;
-import dev.supervisor.reload.ReloadRequest;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -49,8 +48,7 @@ public final class MemoryLimit {
                     LOG.warn("{}[{}] pid {} uses {} MB, over max_memory_restart {} MB: reloading it",
                             app.name(), i.id(), pid, rss >> 20, limit >> 20);
                     try {
-                        app.reloads().submit(new ReloadRequest(ReloadRequest.Kind.HARD, Set.of(i.id()), 0, false, Optional.empty()),
-                                (name, line) -> LOG.info("memory limit: {}", line));
+                        god.reloadInstances(app, Set.of(i.id()), (name, line) -> LOG.info("memory limit: {}", line));
                         reloaded.add(i.id());
                     } catch (ReloadInProgressException e) {
                         LOG.info("{}: {}; memory limit checked again in {} s", app.name(), e.getMessage(), INTERVAL.toSeconds());

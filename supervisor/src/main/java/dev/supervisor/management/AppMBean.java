@@ -6,7 +6,7 @@ import dev.supervisor.god.Instance;
 import dev.supervisor.mbeans.AppMXBean;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.mbeans.ReloadResult;
-import dev.supervisor.reload.ReloadListener;
+import dev.supervisor.mbeans.ReloadStep;
 import dev.supervisor.reload.ReloadRequest;
 
 import javax.management.NotificationBroadcasterSupport;
@@ -33,7 +33,9 @@ final class AppMBean extends NotificationBroadcasterSupport implements AppMXBean
     @Override public String getFront() { return app.config().port() == 0 ? "none" : app.config().front().label(); }
     @Override public List<ProcessInfo> getProcesses() { return app.allInstances().stream().map(Instance::info).toList(); }
     @Override public String getReloadState() { return app.reloads().state().label(); }
-    @Override public String getReloadStep() { return app.reloads().step(); }
+    @Override public ReloadStep getReloadStep() { return app.reloads().step(); }
+    @Override public String getReloadDetail() { return app.reloads().detail(); }
+    @Override public String getReloadInterrupted() { return app.interruptedReload(); }
     @Override public ReloadResult getLastReload() { return app.reloads().lastResult(); }
 
     @Override
@@ -69,7 +71,7 @@ final class AppMBean extends NotificationBroadcasterSupport implements AppMXBean
     }
 
     private ReloadResult reload(ReloadRequest.Kind kind) {
-        return Operations.call(() -> app.reloads().submit(ReloadRequest.all(kind), ReloadListener.NONE).join());
+        return Operations.call(() -> god.reload(app.name(), kind).get(0));
     }
 
     @Override

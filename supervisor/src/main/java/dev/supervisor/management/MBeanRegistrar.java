@@ -6,6 +6,7 @@ import dev.supervisor.god.Instance;
 import dev.supervisor.god.SupervisorEvents;
 import dev.supervisor.mbeans.NotificationTypes;
 import dev.supervisor.mbeans.ObjectNames;
+import dev.supervisor.mbeans.ReloadStep;
 import dev.supervisor.process.ProcessStatus;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -61,12 +62,18 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
     }
 
     @Override
-    public synchronized void instanceBound(Instance instance) {
+    public void instanceBound(Instance instance) {
+        ObjectName name = ObjectNames.process(instance.app().name(), instance.id());
+        synchronized (this) {
+            bind(instance, name);
+        }
+    }
+
+    private void bind(Instance instance, ObjectName name) {
         ObjectName previous = processNames.remove(instance);
         if (previous != null) {
             unregister(previous);
         }
-        ObjectName name = ObjectNames.process(instance.app().name(), instance.id());
         processNames.values().remove(name);
         unregister(name);
         register(new ProcessMBean(instance, god), name);
@@ -74,12 +81,19 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
     }
 
     @Override
-    public synchronized void instanceSetAside(Instance instance) {
+    public void instanceSetAside(Instance instance) {
+        // Read the instance before taking our lock: never call into the God's objects while holding it.
+        ObjectName name = ObjectNames.drainingProcess(instance.app().name(), instance.id(), instance.pid());
+        synchronized (this) {
+            setAside(instance, name);
+        }
+    }
+
+    private void setAside(Instance instance, ObjectName name) {
         ObjectName previous = processNames.remove(instance);
         if (previous != null) {
             unregister(previous);
         }
-        ObjectName name = ObjectNames.drainingProcess(instance.app().name(), instance.id(), instance.pid());
         register(new ProcessMBean(instance, god), name);
         processNames.put(instance, name);
     }
@@ -100,8 +114,8 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
     }
 
     @Override
-    public void reloadEvent(String type, String app, String message) {
-        emit(type, app, message, null);
+    public void reloadEvent(String type, String app, String message, ReloadStep step) {
+        emit(type, app, message, step.name());
     }
 
     private void emit(String type, String app, String message, Object userData) {

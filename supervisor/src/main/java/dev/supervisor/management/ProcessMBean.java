@@ -39,11 +39,11 @@ final class ProcessMBean implements ProcessMXBean {
 
     @Override
     public void sendSignal(String signal) {
-        Operations.run(() -> instance.sendSignal(God.normalizeSignal(signal)));
+        Operations.run(() -> god.sendSignal(instance, signal));
     }
 
     @Override
     public void sendLineToStdin(String line) {
-        Operations.run(() -> instance.sendLine(line));
+        Operations.run(() -> god.sendLine(instance, line));
     }
 }

@@ -20,6 +20,7 @@ public final class ReadinessProbes {
     public static final String PORT_HOST = "127.0.0.1";
 
     private final ScheduledExecutorService scheduler;
+    private final ScheduledExecutorService urlScheduler;
     private final Path notifySocketDir;
 
     /**
@@ -28,7 +29,16 @@ public final class ReadinessProbes {
      * @param notifySocketDir where sd_notify sockets are created, e.g. $SUPERVISOR_HOME/run
      */
     public ReadinessProbes(ScheduledExecutorService scheduler, Path notifySocketDir) {
+        this(scheduler, scheduler, notifySocketDir);
+    }
+
+    /**
+     * @param urlScheduler where ready_url GETs run: a GET can hold its thread up to its timeout, so the daemon gives
+     *                     them their own threads and they cannot delay the 5 ms port polls
+     */
+    public ReadinessProbes(ScheduledExecutorService scheduler, ScheduledExecutorService urlScheduler, Path notifySocketDir) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.urlScheduler = Objects.requireNonNull(urlScheduler, "urlScheduler");
         this.notifySocketDir = Objects.requireNonNull(notifySocketDir, "notifySocketDir");
     }
 
@@ -44,7 +54,7 @@ public final class ReadinessProbes {
             return new NotifySocketProbe(notifySocketDir, instanceName, scheduler);
         }
         if (spec.readyUrl() != null) {
-            return new ReadyUrlProbe(readyUrl(spec), URL_POLL, scheduler);
+            return new ReadyUrlProbe(readyUrl(spec), URL_POLL, urlScheduler);
         }
         if (spec.readyPattern() != null) {
             return new ReadyPatternProbe(readyPattern(spec.readyPattern()), scheduler);

@@ -1,130 +1,212 @@
 package dev.supervisor.reload;
 
-import dev.supervisor.god.App;
-import dev.supervisor.god.SupervisorEvents;
+import dev.supervisor.config.AppConfig;
 import dev.supervisor.mbeans.NotificationTypes;
 import dev.supervisor.mbeans.ReloadResult;
+import dev.supervisor.mbeans.ReloadState;
+import dev.supervisor.mbeans.ReloadStep;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * The per-app reload lock and state machine, in the daemon, shared by every trigger (CLI, JMX, Jolokia,
- * hawtio, timers). One reload runs at a time; a second is refused at once unless forced, in which case it
- * queues behind the running one. The lock is released in a {@code finally}-equivalent: whatever the
- * pipeline does, the chain moves on (pm2 #2951, #5104).
+ * One app's reload state machine (idle -> running -> rolling back -> idle; queued between forced reloads), shared
+ * by every trigger: CLI, JMX, Jolokia, hawtio, max_memory_restart. {@link #submit} and {@link #cancel} are called
+ * on the app's owner, so "is a reload running?" and "start one" cannot interleave with another operation. The
+ * pipeline runs on a driver thread and posts each step to the owner.
  */
 public final class ReloadCoordinator {
     private static final Logger LOG = LogManager.getLogger(ReloadCoordinator.class);
+    private static final Map<ReloadState, Set<ReloadState>> ALLOWED = Map.of(
+            ReloadState.IDLE, EnumSet.of(ReloadState.RUNNING),
+            ReloadState.RUNNING, EnumSet.of(ReloadState.ROLLING_BACK, ReloadState.IDLE, ReloadState.QUEUED),
+            ReloadState.ROLLING_BACK, EnumSet.of(ReloadState.IDLE, ReloadState.QUEUED),
+            ReloadState.QUEUED, EnumSet.of(ReloadState.RUNNING));
 
-    /** Built by the God for each app, so that the App need not know the pipeline's collaborators. */
-    @FunctionalInterface
-    public interface Factory {
-        ReloadCoordinator create(App app);
+    private record Pending(ReloadRequest request, ReloadListener listener, CompletableFuture<ReloadResult> result) {
     }
 
-    private final App app;
+    private final ReplicaSet set;
     private final ReloadPipeline pipeline;
-    private final Executor executor;
-    private final SupervisorEvents events;
+    private final Executor driver;
+    private final ReloadEvents events;
 
-    private ReloadState state = ReloadState.IDLE;
-    private int queued;
-    private CompletableFuture<ReloadResult> tail = CompletableFuture.completedFuture(null);
-    private LocalTime startedAt;
-    private volatile String step = "";
+    // Changed on the owner only (submit, cancel, finished); volatile for readers elsewhere.
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private volatile ReloadState state = ReloadState.IDLE;
+    private volatile ReloadStep step = ReloadStep.NONE;
+    private volatile String detail = "";
     private volatile ReloadResult last;
+    private volatile AppConfig configBefore;
+    private ReloadPipeline.Run current;
+    private CompletableFuture<Void> idle = CompletableFuture.completedFuture(null);
+    private LocalTime startedAt;
 
-    public ReloadCoordinator(App app, ReloadPipeline pipeline, Executor executor, SupervisorEvents events) {
-        this.app = app;
+    public ReloadCoordinator(ReplicaSet set, ReloadPipeline pipeline, Executor driver, ReloadEvents events) {
+        this.set = set;
         this.pipeline = pipeline;
-        this.executor = executor;
+        this.driver = driver;
         this.events = events;
     }
 
     /**
-     * Starts (or, forced, queues) a reload; the future completes with its result, never exceptionally.
+     * On the owner: starts a reload, or (forced) queues it behind the running one. The future completes with its
+     * result, never exceptionally.
      *
      * @throws ReloadInProgressException when one runs and the request is not forced
      */
-    public synchronized CompletableFuture<ReloadResult> submit(ReloadRequest request, ReloadListener listener) {
+    public CompletableFuture<ReloadResult> submit(ReloadRequest request, ReloadListener listener) {
         if (state != ReloadState.IDLE && !request.force()) {
-            throw new ReloadInProgressException("reload of " + app.name() + " already in progress (started at "
-                    + startedAt.truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_TIME)
-                    + (step.isEmpty() ? "" : ", step " + step) + "); use --force to queue another");
+            throw new ReloadInProgressException("reload of " + set.name() + " already in progress (" + describeRunning()
+                    + "); use --force to queue another");
         }
-        if (state != ReloadState.IDLE) {
-            queued++;
-            listener.line(app.name(), "queued behind the running reload of " + app.name());
+        Pending p = new Pending(request, listener, new CompletableFuture<>());
+        queue.add(p);
+        if (state == ReloadState.IDLE) {
+            idle = new CompletableFuture<>();
+            startNext();
         } else {
-            enter(ReloadState.RUNNING);
+            listener.line(set.name(), "queued behind the running reload of " + set.name());
         }
-        CompletableFuture<ReloadResult> result = tail.handle((r, e) -> null)
-                .thenApplyAsync(ignored -> runOne(request, listener), executor);
-        tail = result;
-        return result;
+        return p.result();
     }
 
-    private ReloadResult runOne(ReloadRequest request, ReloadListener listener) {
-        synchronized (this) {
-            if (state != ReloadState.RUNNING) {
-                enter(ReloadState.RUNNING);
-            }
+    /** "started at 12:00:01, step AWAIT_READY" for messages that refuse an operation while a reload runs. */
+    public String describeRunning() {
+        LocalTime at = startedAt;
+        return "started at " + (at == null ? "?" : at.truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_LOCAL_TIME))
+                + ", step " + step;
+    }
+
+    private void startNext() {
+        Pending p = queue.poll();
+        if (p == null) {
+            enter(ReloadState.IDLE);
+            step = ReloadStep.NONE;
+            detail = "";
+            configBefore = null;
+            idle.complete(null);
+            return;
         }
+        enter(ReloadState.RUNNING);
+        startedAt = LocalTime.now();
+        configBefore = set.config();
+        ReloadPipeline.Run run = new ReloadPipeline.Run(this::stepped);
+        current = run;
+        driver.execute(() -> drive(p, run));
+    }
+
+    /** On the driver thread: runs the pipeline, sends the events, then hands the end back to the owner. */
+    private void drive(Pending p, ReloadPipeline.Run run) {
         ReloadListener tracking = (name, line) -> {
-            step = line;
-            listener.line(name, line);
-            events.reloadEvent(NotificationTypes.RELOAD_STEP, name, line);
+            detail = line;
+            p.listener().line(name, line);
+            events.reloadEvent(NotificationTypes.RELOAD_STEP, name, line, step);
         };
+        events.reloadEvent(NotificationTypes.RELOAD_STARTED, set.name(), "reload of " + set.name() + " started", ReloadStep.NONE);
         ReloadResult result;
-        events.reloadEvent(NotificationTypes.RELOAD_STARTED, app.name(), "reload of " + app.name() + " started");
         try {
-            result = pipeline.run(app, request, tracking);
+            result = pipeline.run(set, p.request(), tracking, run);
         } catch (RuntimeException e) {
-            LOG.error("reload of {} failed unexpectedly", app.name(), e);
-            result = new ReloadResult(app.name(), "failed", 0, 1, 0, "internal error: " + e, List.of());
-        } finally {
-            synchronized (this) {
-                step = "";
-                if (queued > 0) {
-                    queued--;
-                    enter(ReloadState.QUEUED);
-                } else {
-                    enter(ReloadState.IDLE);
-                }
-            }
+            LOG.error("reload of {} failed unexpectedly", set.name(), e);
+            result = new ReloadResult(set.name(), "failed", 0, 1, 0, "internal error: " + e, List.of());
+        }
+        ReloadResult r = result;
+        events.reloadEvent(r.isSuccess() ? NotificationTypes.RELOAD_DONE : NotificationTypes.RELOAD_FAILED, set.name(), r.toString(),
+                step);
+        LOG.info("reload {}", r);
+        set.owner().execute(() -> finished(p, run, r));
+    }
+
+    private void finished(Pending p, ReloadPipeline.Run run, ReloadResult result) {
+        if (current == run) {
+            current = null;
         }
         last = result;
-        events.reloadEvent(result.isSuccess() ? NotificationTypes.RELOAD_DONE : NotificationTypes.RELOAD_FAILED,
-                app.name(), result.toString());
-        LOG.info("reload {}", result);
-        return result;
-    }
-
-    /** Every change of the app's reload state goes through here, and is logged. */
-    private void enter(ReloadState next) {
-        LOG.info("reload of {}: {} -> {}", app.name(), state.label(), next.label());
-        state = next;
-        if (next == ReloadState.RUNNING) {
-            startedAt = LocalTime.now();
+        if (!queue.isEmpty()) {
+            enter(ReloadState.QUEUED);
         }
+        startNext();
+        // Last: whoever waits on the result sees the state machine already moved on.
+        p.result().complete(result);
     }
 
-    public synchronized ReloadState state() {
+    /** Called by the pipeline (driver thread) at each step; the only writer of the step while a run goes. */
+    private void stepped(ReloadStep next) {
+        if (next == ReloadStep.ROLLING_BACK && state == ReloadState.RUNNING) {
+            enter(ReloadState.ROLLING_BACK);
+        }
+        if (next != step) {
+            LOG.info("reload of {}: step {} -> {}", set.name(), step, next);
+        }
+        step = next;
+        events.reloadEvent(NotificationTypes.RELOAD_STEP, set.name(), set.name() + ": " + next, next);
+    }
+
+    /**
+     * On the owner: cancels the running reload (it rolls back) and drops the queued ones. The future completes on
+     * the owner once the app is back in a clean state: the caller then acts (stop, delete).
+     */
+    public CompletableFuture<Void> cancel(String why) {
+        Pending p;
+        while ((p = queue.poll()) != null) {
+            p.result().complete(new ReloadResult(set.name(), "failed", 0, 0, 0, "cancelled before it started: " + why, List.of()));
+        }
+        ReloadPipeline.Run run = current;
+        if (run == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        LOG.info("reload of {} cancelled at step {}: {}", set.name(), step, why);
+        run.cancel(why);
+        return idle;
+    }
+
+    /** The one place the reload state changes: checked and logged. */
+    private void enter(ReloadState next) {
+        ReloadState from = state;
+        if (from == next) {
+            return;
+        }
+        if (!ALLOWED.get(from).contains(next)) {
+            throw new IllegalStateException("reload of " + set.name() + ": " + from.label() + " -> " + next.label() + " is not allowed");
+        }
+        LOG.info("reload of {}: {} -> {}", set.name(), from.label(), next.label());
+        state = next;
+    }
+
+    public ReloadState state() {
         return state;
     }
 
-    public String step() {
+    public boolean isIdle() {
+        return state == ReloadState.IDLE;
+    }
+
+    public ReloadStep step() {
         return step;
+    }
+
+    public String detail() {
+        return detail;
     }
 
     public ReloadResult lastResult() {
         return last;
+    }
+
+    /** While a reload runs: the config the app had before it (what a rollback returns to). */
+    public Optional<AppConfig> configBeforeReload() {
+        return Optional.ofNullable(configBefore);
     }
 }

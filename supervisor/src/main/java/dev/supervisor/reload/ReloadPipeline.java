@@ -3,103 +3,209 @@ package dev.supervisor.reload;
 import dev.supervisor.config.AppConfig;
 import dev.supervisor.config.FrontKind;
 import dev.supervisor.front.DrainResult;
-import dev.supervisor.god.App;
-import dev.supervisor.god.Instance;
 import dev.supervisor.mbeans.ReloadResult;
-import dev.supervisor.process.ProcessStatus;
+import dev.supervisor.mbeans.ReloadStep;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * The hard reload of one app, instance by instance (in batches): set the old instance aside, launch the new
- * one under the same id, wait until it is ready, switch traffic (the new one joins the front when ready, the
- * old one leaves it), drain the old one, then stop it. A new instance that exits or is not ready in time is
- * killed and the old one is put back, still serving; the rollout stops there. A timeout is never success.
+ * The hard reload of one app as one visible list of steps, instance by instance (in batches):
+ *
+ * <ol>
+ *   <li>SET_ASIDE: the old instance is reserved (replacing) and a new entry takes its id — undo: put back;</li>
+ *   <li>LAUNCH_CANDIDATE: fork the new process — undo: kill it;</li>
+ *   <li>AWAIT_READY: within listen_timeout; a timeout is never success;</li>
+ *   <li>JOIN_FRONT: the new one takes traffic — undo: it leaves;</li>
+ *   <li>LEAVE_FRONT_AND_DRAIN: the old one takes no new work and finishes its own — undo: it rejoins;</li>
+ *   <li>STOP_OLD, DROP_OLD: past the point of no return; a failure there rolls forward.</li>
+ * </ol>
+ *
+ * A step that fails, or a cancel (stop, delete, kill of the app), runs the undos newest first, which leaves the old
+ * instance exactly as it was (its id, its config, its place in the front). An apps file's new config that fails on
+ * one instance is also taken back from the instances already replaced: every instance ends on the old config.
+ *
+ * <p>Every change is a step posted to the app's owner ({@link ReplicaSet#owner()}); the driver thread running this
+ * class only waits, each wait with a deadline.
  */
 public final class ReloadPipeline {
     private static final Logger LOG = LogManager.getLogger(ReloadPipeline.class);
-    private static final Duration READY_SLACK = Duration.ofSeconds(5);
+    static final Duration READY_SLACK = Duration.ofSeconds(5);
+    /** An owner step is quick (no waits there); this only bounds a wedged owner. */
+    static final Duration OWNER_STEP_LIMIT = Duration.ofSeconds(30);
+    /** SIGKILL, then the exit: bounds the wait for a killed candidate. */
+    static final Duration KILL_LIMIT = Duration.ofSeconds(5);
 
-    /** Changes the number of instances of an app (the God owns id allocation). */
-    @FunctionalInterface
-    public interface Scaler {
-        void scale(App app, int instances);
+    private final Executor batches;
+
+    /** @param batches runs the replacements of one batch side by side (each blocks on its waits) */
+    public ReloadPipeline(Executor batches) {
+        this.batches = batches;
     }
 
-    private final Scaler scaler;
-    private final Executor steps;
+    /** One run of the pipeline: how it reports its step, and how it is cancelled. */
+    public static final class Run {
+        private final CompletableFuture<Void> cancelled = new CompletableFuture<>();
+        private final Consumer<ReloadStep> stepListener;
+        private volatile String cancelReason = "";
 
-    /** @param steps runs the instance replacements of one batch side by side (blocking tasks) */
-    public ReloadPipeline(Scaler scaler, Executor steps) {
-        this.scaler = scaler;
-        this.steps = steps;
-    }
+        public Run(Consumer<ReloadStep> stepListener) {
+            this.stepListener = stepListener;
+        }
 
-    public ReloadResult run(App app, ReloadRequest request, ReloadListener out) {
-        long t0 = System.nanoTime();
-        AppConfig previous = app.config();
-        request.newConfig().ifPresent(app::updateConfig);
-        AppConfig config = app.config();
-        List<Instance> targets = new ArrayList<>();
-        for (Instance i : app.instances()) {
-            if (request.ids().isEmpty() || request.ids().contains(i.id())) {
-                targets.add(i);
+        /** Ends every wait of the run at once; the run then rolls back. Harmless when it is over. */
+        public void cancel(String why) {
+            cancelReason = why;
+            cancelled.complete(null);
+        }
+
+        public boolean isCancelled() {
+            return cancelled.isDone();
+        }
+
+        void step(ReloadStep step) {
+            stepListener.accept(step);
+        }
+
+        void checkCancelled() {
+            if (isCancelled()) {
+                throw new ReloadCancelledException(cancelReason);
             }
         }
-        int total = targets.size();
-        int batch = batchSize(request.parallel(), app.instances().size());
+    }
+
+    public ReloadResult run(ReplicaSet set, ReloadRequest request, ReloadListener out, Run run) {
+        long t0 = System.nanoTime();
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         ReloadListener recording = (name, line) -> {
             lines.add(line);
             out.line(name, line);
         };
-        recording.line(app.name(), "reloading " + app.name() + ": " + total + " instance(s), " + batch + " at a time"
+        String app = set.name();
+        AppConfig previous = onOwner(set, set::config);
+        AppConfig config = request.newConfig().orElse(previous);
+        if (request.newConfig().isPresent()) {
+            run.step(ReloadStep.APPLY_CONFIG);
+            onOwner(set, () -> {
+                set.useConfig(config);
+                return null;
+            });
+        }
+        List<Integer> targets = onOwner(set, () -> set.ids().stream()
+                .filter(id -> request.ids().isEmpty() || request.ids().contains(id)).toList());
+        int total = targets.size();
+        int batch = batchSize(request.parallel(), onOwner(set, () -> set.ids().size()));
+        recording.line(app, "reloading " + app + ": " + total + " instance(s), " + batch + " at a time"
                 + (request.kind() == ReloadRequest.Kind.SOFT ? " (soft)" : ""));
+        Set<Integer> changed = new ConcurrentSkipListSet<>();
         int replaced = 0;
         int failed = 0;
         String reason = "";
-        for (int start = 0; start < total && failed == 0; start += batch) {
-            List<Instance> slice = targets.subList(start, Math.min(total, start + batch));
-            List<CompletableFuture<StepResult>> running = new ArrayList<>();
+        for (int start = 0; start < total && failed == 0 && !run.isCancelled(); start += batch) {
+            List<Integer> slice = targets.subList(start, Math.min(total, start + batch));
+            List<CompletableFuture<String>> running = new ArrayList<>();
             int stepNo = start;
-            for (Instance old : slice) {
-                int n = ++stepNo;
-                running.add(CompletableFuture.supplyAsync(() -> replaceOne(app, old, request.kind(), n + "/" + total, recording), steps));
+            for (int id : slice) {
+                String n = ++stepNo + "/" + total;
+                running.add(CompletableFuture.supplyAsync(
+                        () -> replaceOne(set, id, config, request.kind(), n, recording, run, changed), batches));
             }
-            for (CompletableFuture<StepResult> f : running) {
-                StepResult r = f.join();
-                if (r.ok()) {
+            for (CompletableFuture<String> f : running) {
+                String failure = f.join();
+                if (failure.isEmpty()) {
                     replaced++;
                 } else {
                     failed++;
-                    reason = reason.isEmpty() ? r.reason() : reason;
+                    reason = reason.isEmpty() ? failure : reason;
                 }
             }
         }
-        if (failed == 0 && request.newConfig().isPresent() && app.instances().size() != config.instances()) {
-            recording.line(app.name(), "scaling " + app.name() + " from " + app.instances().size() + " to " + config.instances() + " instance(s)");
-            scaler.scale(app, config.instances());
+        if (run.isCancelled() && reason.isEmpty()) {
+            reason = "cancelled: " + run.cancelReason;
+            failed = Math.max(failed, 1);
+        }
+        if (failed == 0 && request.newConfig().isPresent()) {
+            int now = onOwner(set, () -> set.ids().size());
+            if (now != config.instances()) {
+                run.step(ReloadStep.SCALE);
+                recording.line(app, "scaling " + app + " from " + now + " to " + config.instances() + " instance(s)");
+                try {
+                    waitFor(onOwner(set, () -> set.scaleTo(config.instances())),
+                            config.readinessTimeout().plus(config.killTimeout()).plus(READY_SLACK), null);
+                } catch (Exception e) {
+                    recording.line(app, "scaling " + app + " failed: " + message(e));
+                }
+            }
         }
         if (failed > 0 && request.newConfig().isPresent()) {
-            // Rollback covers the config too: a later crash-restart must not pick up the failed one.
-            app.updateConfig(previous);
+            revert(set, previous, changed, request.kind(), recording, run);
         }
+        List<String> configs = onOwner(set, () -> describeConfigs(set, previous, config));
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         String outcome = failed == 0 ? "done" : "failed";
-        String summary = app.name() + ": reload " + outcome + ", " + replaced + " replaced, " + failed + " failed in " + ms + " ms"
+        String summary = app + ": reload " + outcome + ", " + replaced + " replaced, " + failed + " failed in " + ms + " ms"
                 + (reason.isEmpty() ? "" : " (" + reason + ")");
-        recording.line(app.name(), summary);
-        return new ReloadResult(app.name(), outcome, replaced, failed, ms, reason, List.copyOf(lines));
+        recording.line(app, summary);
+        return new ReloadResult(app, outcome, replaced, failed, ms, reason, List.copyOf(lines), configs);
+    }
+
+    /**
+     * A failed (or cancelled) reload with a new config: the app takes the previous config back, and so does every
+     * instance that already runs the new one. Cancelled, the processes are about to be stopped: they only get the
+     * old config for their next launch, with no relaunch (a stop or delete must not wait for one).
+     */
+    private void revert(ReplicaSet set, AppConfig previous, Set<Integer> changed, ReloadRequest.Kind kind,
+                        ReloadListener out, Run run) {
+        run.step(ReloadStep.ROLLING_BACK);
+        onOwner(set, () -> {
+            set.useConfig(previous);
+            return null;
+        });
+        Run revertRun = new Run(run.stepListener);
+        int k = 0;
+        for (int id : new TreeSet<>(changed)) {
+            k++;
+            if (run.isCancelled()) {
+                onOwner(set, () -> {
+                    set.replica(id).ifPresent(r -> set.assignConfig(id, previous));
+                    return null;
+                });
+                continue;
+            }
+            String failure = replaceOne(set, id, previous, kind, "rollback " + k + "/" + changed.size(), out, revertRun, null);
+            if (!failure.isEmpty()) {
+                out.line(set.name(), "instance " + id + " could not go back to the previous config: " + failure);
+            }
+        }
+    }
+
+    private static List<String> describeConfigs(ReplicaSet set, AppConfig previous, AppConfig config) {
+        List<String> out = new ArrayList<>();
+        for (int id : set.ids()) {
+            set.replica(id).ifPresent(r -> {
+                String cid = ConfigIds.of(r.config());
+                String which = previous == config ? "" : cid.equals(ConfigIds.of(config)) ? " (new)"
+                        : cid.equals(ConfigIds.of(previous)) ? " (previous)" : "";
+                out.add("instance " + id + ": config " + cid + which);
+            });
+        }
+        return out;
     }
 
     /** Keeps at least instances-1 serving by default; never replaces every instance at once. */
@@ -108,80 +214,187 @@ public final class ReloadPipeline {
         return parallel <= 0 ? 1 : Math.min(parallel, cap);
     }
 
-    private record StepResult(boolean ok, String reason) {
+    private record Undo(ReloadStep step, Supplier<CompletableFuture<?>> action) {
     }
 
-    private StepResult replaceOne(App app, Instance old, ReloadRequest.Kind kind, String stepNo, ReloadListener out) {
-        String who = "instance " + old.id();
-        if (old.status() != ProcessStatus.ONLINE) {
-            // Nothing is serving under this id: a restart is all there is to do (pm2 does the same).
-            return restartInPlace(app, old, "was " + old.status().label(), stepNo, out);
+    /** Replaces one instance; returns "" on success, else why it failed (the old instance is then back, unchanged). */
+    String replaceOne(ReplicaSet set, int id, AppConfig config, ReloadRequest.Kind kind, String stepNo,
+                      ReloadListener out, Run run, Set<Integer> changed) {
+        String app = set.name();
+        String who = stepNo + " instance " + id;
+        Replica old = onOwner(set, () -> set.replica(id).orElse(null));
+        if (old == null) {
+            out.line(app, who + ": gone meanwhile, skipped");
+            return "";
         }
-        AppConfig config = old.config();
-        if (config.port() > 0 && config.front() == FrontKind.NONE) {
-            // The app binds the public port itself: the new one cannot listen (nor be told apart) while the old
-            // one holds it, so this reload is a restart with a short gap, as documented for front: none.
-            return restartInPlace(app, old, "front: none, port " + config.port() + " had no listener during the restart", stepNo, out);
+        boolean frontNone = config.port() > 0 && config.front() == FrontKind.NONE;
+        boolean serving = onOwner(set, old::isServing);
+        if (!serving || frontNone) {
+            String why = !serving ? "was " + onOwner(set, old::statusLabel)
+                    : "front: none, port " + config.port() + " had no listener during the restart";
+            return restartInPlace(set, id, config, who, why, out, run, changed);
         }
-        long oldPid = old.pid();
-        out.line(app.name(), stepNo + " " + who + ": starting a new instance beside pid " + oldPid);
-        Instance fresh = app.replaceWithNew(old);
-        CompletableFuture<Duration> ready = fresh.launch(Instance.Mode.CANDIDATE);
-        out.line(app.name(), stepNo + " " + who + ": new pid " + fresh.pid() + " launched, waiting until it is ready");
+        long oldPid = onOwner(set, old::pid);
+        Deque<Undo> undo = new ArrayDeque<>();
+        Replica fresh = null;
         Duration took;
+        DrainResult drained;
         try {
-            took = await(ready, fresh.config());
-        } catch (Exception e) {
+            run.checkCancelled();
+            run.step(ReloadStep.SET_ASIDE);
+            out.line(app, who + ": starting a new instance beside pid " + oldPid);
+            Replica candidate = onOwner(set, () -> set.setAside(old, config, run));
+            fresh = candidate;
+            undo.push(new Undo(ReloadStep.SET_ASIDE, () -> {
+                set.putBack(old, candidate, run);
+                return CompletableFuture.completedFuture(null);
+            }));
+
+            run.checkCancelled();
+            run.step(ReloadStep.LAUNCH_CANDIDATE);
+            CompletableFuture<Duration> ready = onOwner(set, () -> set.launchCandidate(candidate));
+            undo.push(new Undo(ReloadStep.LAUNCH_CANDIDATE, () -> set.killCandidate(candidate)));
+            out.line(app, who + ": new pid " + onOwner(set, candidate::pid) + " launched, waiting until it is ready");
+
+            run.step(ReloadStep.AWAIT_READY);
+            took = waitFor(ready, config.readinessTimeout().plus(READY_SLACK), run);
+
+            run.checkCancelled();
+            run.step(ReloadStep.JOIN_FRONT);
+            onOwner(set, () -> {
+                set.joinFront(candidate);
+                return null;
+            });
+            undo.push(new Undo(ReloadStep.JOIN_FRONT, () -> {
+                set.leaveFront(candidate);
+                return CompletableFuture.completedFuture(null);
+            }));
+            out.line(app, who + ": new pid " + onOwner(set, candidate::pid) + " ready in " + took.toMillis() + " ms, switching traffic");
+
+            run.checkCancelled();
+            run.step(ReloadStep.LEAVE_FRONT_AND_DRAIN);
+            CompletableFuture<DrainResult> drain = onOwner(set, () -> set.leaveFrontAndDrain(old, run));
+            undo.push(new Undo(ReloadStep.LEAVE_FRONT_AND_DRAIN, () -> {
+                set.rejoinFront(old, run);
+                return CompletableFuture.completedFuture(null);
+            }));
+            drained = waitFor(drain, old.config().killTimeout().plus(READY_SLACK), run);
+            run.checkCancelled();
+        } catch (RuntimeException | TimeoutException e) {
             String why = message(e);
-            long newPid = fresh.pid();
-            fresh.stop("rollback").join();
-            app.restore(old, fresh);
-            String line = who + ": new pid " + (newPid == 0 ? "(none)" : newPid) + " failed: " + why
+            long newPid = fresh == null ? 0 : onOwner(set, fresh::pid);
+            rollback(set, undo, run);
+            String line = "instance " + id + ": new pid " + (newPid == 0 ? "(none)" : newPid) + " failed: " + why
                     + "; rolled back, old pid " + oldPid + " kept serving";
-            out.line(app.name(), stepNo + " " + line);
-            LOG.warn("reload of {}: {}", app.name(), line);
-            return new StepResult(false, line);
+            out.line(app, stepNo + " " + line);
+            LOG.warn("reload of {}: {}", app, line);
+            return line;
         }
-        out.line(app.name(), stepNo + " " + who + ": new pid " + fresh.pid() + " ready in " + took.toMillis() + " ms, switching traffic");
-        DrainResult drained = old.drain(old.config().killTimeout()).join();
-        if (kind == ReloadRequest.Kind.SOFT) {
-            old.stopGracefully("soft reload: replaced by pid " + fresh.pid()).join();
-        } else {
-            old.stop("reload: replaced by pid " + fresh.pid()).join();
+        // Committed: the new instance serves. What follows rolls forward.
+        if (changed != null) {
+            changed.add(id);
         }
-        app.dropAside(old);
-        String line = who + ": new pid " + fresh.pid() + " ready in " + took.toMillis() + " ms, old pid " + oldPid
-                + " drained (" + drained.inFlight() + " in-flight" + (drained.timedOut() ? ", drain timed out" : "") + ") and stopped";
-        out.line(app.name(), stepNo + " " + line);
-        return new StepResult(true, "");
-    }
-
-    private StepResult restartInPlace(App app, Instance old, String why, String stepNo, ReloadListener out) {
-        String who = "instance " + old.id();
-        long oldPid = old.pid();
-        old.stop("reload: " + why).join();
+        Replica candidate = fresh;
+        long newPid = onOwner(set, candidate::pid);
+        run.step(ReloadStep.STOP_OLD);
+        boolean graceful = kind == ReloadRequest.Kind.SOFT;
+        Duration stopLimit = (graceful ? old.config().gracefulTimeout() : old.config().killTimeout()).plus(READY_SLACK);
         try {
-            Duration took = await(old.launch(Instance.Mode.NORMAL), old.config());
-            out.line(app.name(), stepNo + " " + who + ": " + why + "; restarted"
-                    + (oldPid == 0 ? "" : " (old pid " + oldPid + ")") + " as pid " + old.pid() + ", ready in " + took.toMillis() + " ms");
-            return new StepResult(true, "");
-        } catch (Exception e) {
-            String line = who + ": " + why + "; restart failed: " + message(e);
-            out.line(app.name(), stepNo + " " + line);
-            return new StepResult(false, line);
+            waitFor(onOwner(set, () -> set.stopOld(old, graceful, run)), stopLimit, null);
+        } catch (RuntimeException | TimeoutException e) {
+            out.line(app, who + ": old pid " + oldPid + " did not stop cleanly: " + message(e));
+        }
+        run.step(ReloadStep.DROP_OLD);
+        onOwner(set, () -> {
+            set.dropOld(old, run);
+            return null;
+        });
+        out.line(app, who + ": new pid " + newPid + " ready in " + took.toMillis() + " ms, old pid " + oldPid
+                + " drained (" + drained.inFlight() + " in-flight" + (drained.timedOut() ? ", drain timed out" : "") + ") and stopped");
+        return "";
+    }
+
+    private String restartInPlace(ReplicaSet set, int id, AppConfig config, String who, String why, ReloadListener out,
+                                  Run run, Set<Integer> changed) {
+        String app = set.name();
+        try {
+            run.checkCancelled();
+            run.step(ReloadStep.RESTART_IN_PLACE);
+            boolean differs = onOwner(set, () -> set.replica(id).map(r -> r.config() != config).orElse(false));
+            long oldPid = onOwner(set, () -> set.replica(id).map(Replica::pid).orElse(0L));
+            if (differs && changed != null) {
+                changed.add(id);
+            }
+            CompletableFuture<Duration> ready = onOwner(set, () -> set.restartInPlace(id, config));
+            Duration took = waitFor(ready, config.readinessTimeout().plus(config.killTimeout()).plus(READY_SLACK), run);
+            long pid = onOwner(set, () -> set.replica(id).map(Replica::pid).orElse(0L));
+            out.line(app, who + ": " + why + "; restarted" + (oldPid == 0 ? "" : " (old pid " + oldPid + ")")
+                    + " as pid " + pid + ", ready in " + took.toMillis() + " ms");
+            return "";
+        } catch (RuntimeException | TimeoutException e) {
+            String line = "instance " + id + ": " + why + "; restart failed: " + message(e);
+            out.line(app, who.substring(0, who.indexOf(' ')) + " " + line);
+            return line;
         }
     }
 
-    private static Duration await(CompletableFuture<Duration> ready, AppConfig config)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        return ready.get(config.readinessTimeout().plus(READY_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+    /** Runs the undos newest first, each on the owner, each wait bounded. An undo that fails is logged, not skipped over. */
+    private void rollback(ReplicaSet set, Deque<Undo> undo, Run run) {
+        if (undo.isEmpty()) {
+            return;
+        }
+        run.step(ReloadStep.ROLLING_BACK);
+        while (!undo.isEmpty()) {
+            Undo u = undo.pop();
+            try {
+                waitFor(onOwner(set, u.action()), KILL_LIMIT.plus(KILL_LIMIT), null);
+            } catch (RuntimeException | TimeoutException e) {
+                LOG.error("reload of {}: undo of {} failed: {}", set.name(), u.step(), message(e));
+            }
+        }
     }
 
-    private static String message(Exception e) {
-        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        if (t instanceof TimeoutException) {
-            return "not ready in time";
+    /** Runs one step on the app's owner and returns its value. */
+    static <T> T onOwner(ReplicaSet set, Supplier<T> step) {
+        try {
+            return CompletableFuture.supplyAsync(step, set.owner()).get(OWNER_STEP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the owner of " + set.name() + " did not run a reload step within "
+                    + OWNER_STEP_LIMIT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReloadCancelledException("interrupted");
         }
+    }
+
+    /** Waits for a step's future, up to {@code limit}; a cancel of {@code run} (when given) ends the wait at once. */
+    static <T> T waitFor(CompletableFuture<T> future, Duration limit, Run run) throws TimeoutException {
+        CompletableFuture<?> any = run == null ? future : CompletableFuture.anyOf(future, run.cancelled);
+        try {
+            any.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            // reported below through the future itself
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReloadCancelledException("interrupted");
+        } catch (TimeoutException e) {
+            throw new TimeoutException("not done within " + limit.toMillis() + " ms");
+        }
+        if (!future.isDone() && run != null) {
+            run.checkCancelled();
+        }
+        try {
+            return future.getNow(null);
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    static String message(Throwable e) {
+        Throwable t = (e instanceof ExecutionException || e instanceof java.util.concurrent.CompletionException) && e.getCause() != null
+                ? e.getCause() : e;
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 }

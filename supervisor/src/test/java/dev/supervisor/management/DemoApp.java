@@ -57,7 +57,9 @@ public final class DemoApp implements AppMXBean, AutoCloseable {
     @Override public String getFront() { return "none"; }
     @Override public List<ProcessInfo> getProcesses() { return List.of(); }
     @Override public String getReloadState() { return "idle"; }
-    @Override public String getReloadStep() { return ""; }
+    @Override public dev.supervisor.mbeans.ReloadStep getReloadStep() { return dev.supervisor.mbeans.ReloadStep.NONE; }
+    @Override public String getReloadDetail() { return ""; }
+    @Override public String getReloadInterrupted() { return ""; }
     @Override public ReloadResult getLastReload() { return lastReload.get(); }
 
     @Override public void start() { }

@@ -1,5 +1,7 @@
 package dev.supervisor.reload;
 
+import dev.supervisor.mbeans.ReloadState;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.supervisor.front.Front;
