@@ -467,7 +467,7 @@ public final class SupervisorCli {
             String user = System.getProperty("user.name");
             cli.out.println("# Save as /etc/systemd/system/supervisor-" + user + ".service, then:");
             cli.out.println("#   systemctl daemon-reload && systemctl enable --now supervisor-" + user);
-            cli.out.println("# The daemon resurrects $SUPERVISOR_HOME/dump.json at start: run 'supervisor save' first.");
+            cli.out.println("# At boot the daemon resurrects $SUPERVISOR_HOME/dump.json (SUPERVISOR_RESURRECT=1): run 'supervisor save' first.");
             cli.out.println("[Unit]");
             cli.out.println("Description=Supervisor process manager for " + user);
             cli.out.println("After=network.target");
@@ -475,6 +475,7 @@ public final class SupervisorCli {
             cli.out.println("[Service]");
             cli.out.println("User=" + user);
             cli.out.println("Environment=SUPERVISOR_HOME=" + s.home());
+            cli.out.println("Environment=SUPERVISOR_RESURRECT=1");
             cli.out.println("ExecStart=" + bin + " daemon");
             cli.out.println("ExecStop=" + bin + " kill");
             cli.out.println("KillMode=mixed");

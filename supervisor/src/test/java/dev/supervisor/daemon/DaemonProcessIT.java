@@ -129,7 +129,7 @@ class DaemonProcessIT {
     }
 
     @Test
-    void savedAppsComeBackWhenTheDaemonRestarts() throws Exception {
+    void afterKillTheNextDaemonIsEmptyAndResurrectBringsTheSavedAppsBack() throws Exception {
         cli("start", apps(Fixtures.app("phoenix")).toString());
         Result save = cli("save");
         assertThat(save.code()).as(save.out()).isZero();
@@ -138,7 +138,10 @@ class DaemonProcessIT {
         long oldPid = list().get(0).get("pid").asLong();
         assertThat(cli("kill").code()).isZero();
         await().until(() -> ProcessHandle.of(oldPid).map(h -> !h.isAlive()).orElse(true));
-        // Any command starts a new daemon, which resurrects the dump.
+        // kill is sticky (pm2's behaviour): the next command starts an empty daemon; the dump stays for resurrect.
+        assertThat(list()).isEmpty();
+        Result resurrect = cli("resurrect");
+        assertThat(resurrect.code()).as(resurrect.out()).isZero();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             JsonNode l = list();
             return l.size() == 1 && l.get(0).get("name").asText().equals("phoenix") && l.get(0).get("status").asText().equals("online");
