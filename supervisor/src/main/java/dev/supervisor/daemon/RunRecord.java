@@ -144,6 +144,12 @@ final class RunRecord implements StateJournal, AutoCloseable {
     public void close() {
         closed.set(true);
         writer.shutdown();
+        try {
+            // A write under way would put the file back after the delete below.
+            writer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         God g = god;
         if (g != null && g.processCount() > 0) {
             write();

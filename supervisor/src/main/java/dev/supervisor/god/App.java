@@ -38,6 +38,7 @@ public final class App implements ReplicaSet {
     private final ReloadCoordinator reloads;
     private volatile AppConfig config;
     private volatile String interruptedReload = "";
+    private boolean retired;
 
     // Owner only; published as snapshots.
     private final TreeMap<Integer, Instance> instances = new TreeMap<>();
@@ -183,8 +184,20 @@ public final class App implements ReplicaSet {
         afterCommand(() -> services.events().instanceRemoved(i));
     }
 
+    /** The app left the table: a command that would add or launch a process is refused (it would be untracked). */
+    void retire() {
+        retired = true;
+    }
+
+    void refuseIfRetired() {
+        if (retired) {
+            throw new UnknownTargetException(name);
+        }
+    }
+
     /** Adds {@code count} instances with fresh ids and the lowest free indexes, and launches them. */
     List<CompletableFuture<Duration>> addAndLaunch(int count) {
+        refuseIfRetired();
         Set<Integer> used = instances.values().stream().map(Instance::index).collect(Collectors.toSet());
         List<CompletableFuture<Duration>> waits = new ArrayList<>();
         int index = 0;
@@ -200,6 +213,7 @@ public final class App implements ReplicaSet {
 
     /** Refuses an operation while a reload runs: it would undo the reload's work or race with it. */
     void refuseWhileReloading(String operation) {
+        refuseIfRetired();
         if (!reloads.isIdle()) {
             throw new ReloadInProgressException("cannot " + operation + " " + name + " while it reloads (" + reloads.describeRunning()
                     + "); wait until the reload is done, or stop it (stop and delete cancel a reload and roll it back)");
@@ -223,6 +237,7 @@ public final class App implements ReplicaSet {
 
     /** Launches the stopped or errored instances under these ids; the futures complete when each is ready. */
     List<CompletableFuture<Duration>> launchIds(Collection<Integer> which) {
+        refuseIfRetired();
         List<CompletableFuture<Duration>> out = new ArrayList<>();
         for (int id : which) {
             Instance i = instances.get(id);
@@ -246,8 +261,16 @@ public final class App implements ReplicaSet {
         }
     }
 
+    /** Empty: no instance serving nor set aside. An empty app being deleted retires here, in the same command. */
     boolean isEmpty() {
         return instances.isEmpty() && aside.isEmpty();
+    }
+
+    boolean retireIfEmpty() {
+        if (isEmpty()) {
+            retired = true;
+        }
+        return retired;
     }
 
     void sendSignal(Collection<Integer> which, String signal) {
@@ -290,6 +313,7 @@ public final class App implements ReplicaSet {
 
     @Override
     public Replica setAside(Replica old, AppConfig candidateConfig, Object reservation) {
+        refuseIfRetired();
         Instance o = (Instance) old;
         if (instances.get(o.id()) != o) {
             throw new IllegalStateException(o + " is not the instance serving under id " + o.id());

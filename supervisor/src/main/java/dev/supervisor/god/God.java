@@ -325,7 +325,7 @@ public final class God implements AutoCloseable {
                     boolean all = app.ids().stream().allMatch(ids::contains);
                     return app.stopNow(ids, "delete", all).thenCompose(s -> app.call(() -> {
                         app.removeIds(ids, all);
-                        return app.isEmpty();
+                        return app.retireIfEmpty();
                     }));
                 }))
                 .thenCompose(f -> f)
@@ -341,6 +341,7 @@ public final class God implements AutoCloseable {
         CompletableFuture<Void> f = cancelReload(app, why)
                 .thenCompose(v -> app.call(() -> app.stopNow(app.ids(), why, true).thenCompose(s -> app.call(() -> {
                     app.removeIds(app.ids(), true);
+                    app.retire();
                     return null;
                 })))).thenCompose(x -> x).thenAccept(x -> removeApp(app));
         awaitAll(List.of(f), stopLimit(List.of(app)), why + " " + app.name());
@@ -424,7 +425,10 @@ public final class God implements AutoCloseable {
     }
 
     private CompletableFuture<ReloadResult> submitReload(App app, ReloadRequest req, ReloadListener listener) {
-        return onOwner(app, () -> app.reloads().submit(req, listener));
+        return onOwner(app, () -> {
+            app.refuseIfRetired();
+            return app.reloads().submit(req, listener);
+        });
     }
 
     private List<CompletableFuture<ReloadResult>> beginReloadOfFile(Path file, ReloadRequest.Kind kind, int parallel,
@@ -666,6 +670,7 @@ public final class God implements AutoCloseable {
                     .thenCompose(f -> f)
                     .thenCompose(v -> app.call(() -> {
                         app.removeIds(app.ids(), true);
+                        app.retire();
                         return null;
                     })));
         }

@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -222,8 +221,9 @@ class FaultIT {
     void cleanKillLeavesNoRecordAndTheNextDaemonIsEmpty() throws Exception {
         assertThat(cli("start", apps(web("web", Fixtures.freePort(), 1)).toString()).code()).isZero();
         assertThat(Files.exists(home.resolve("run/state.json"))).isTrue();
-        assertThat(cli("kill").code()).isZero();
-        assertThat(Files.exists(home.resolve("run/state.json"))).isFalse();
+        Result kill = cli("kill");
+        assertThat(kill.code()).as(kill.out()).isZero();
+        assertThat(Files.exists(home.resolve("run/state.json"))).as("the record after a clean kill").isFalse();
         assertThat(list()).isEmpty();
         assertThat(appPids(null)).isEmpty();
     }
@@ -295,7 +295,7 @@ class FaultIT {
         }
         assertThat(list()).isEmpty();
         Result kill = cli("kill");
-        assertThat(kill.code()).isZero();
+        assertThat(kill.code()).as(kill.out()).isZero();
         assertThat(kill.millis()).isLessThan(20_000);
         assertThat(appPids(null)).isEmpty();
     }
@@ -388,10 +388,5 @@ class FaultIT {
         JsonNode body = json.readTree(r.body());
         assertThat(body.path("status").asInt()).as(r.body()).isEqualTo(200);
         return body.get("value").isNull() ? null : body.get("value");
-    }
-
-    @SuppressWarnings("unused")
-    private static String joined(Set<Long> pids) {
-        return pids.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 }
