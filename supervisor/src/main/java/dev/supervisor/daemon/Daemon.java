@@ -48,6 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Daemon.class);
+    private static final java.time.Duration KILL_REPLY_GRACE = java.time.Duration.ofMillis(300);
 
     private final DaemonSettings settings;
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
@@ -117,7 +118,7 @@ public final class Daemon implements AutoCloseable {
         // Closed after the God (reverse order): a clean shutdown deletes the record once every app has stopped.
         closeInReverse.add(record);
         closeInReverse.add(god);
-        registrar.registerGod(god, Installation.version(), settings.home(), this::closeAndExit, this::consoleStatus, this::jmxStatus);
+        registrar.registerGod(god, Installation.version(), settings.home(), this::closeAndExitAfterReply, this::consoleStatus, this::jmxStatus);
 
         MemoryLimit memoryLimit = new MemoryLimit(god);
         memoryScan.scheduleAtFixedRate(() -> {
@@ -288,6 +289,19 @@ public final class Daemon implements AutoCloseable {
         } finally {
             stopped.countDown();
         }
+    }
+
+    /**
+     * kill over Jolokia: the reply to the caller must leave before the Jolokia server stops (it is closed first,
+     * and an empty daemon closes in a few milliseconds: the CLI then saw "Premature EOF"). A short grace, bounded.
+     */
+    private void closeAndExitAfterReply() {
+        try {
+            Thread.sleep(KILL_REPLY_GRACE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeAndExit();
     }
 
     private void closeAndExit() {

@@ -17,7 +17,8 @@ import java.util.OptionalLong;
 
 /**
  * After an unclean death of the daemon (kill -9, OOM), the record it left says what ran. Every recorded process
- * still alive is stopped, then the apps are started again exactly as recorded, each with its instance count.
+ * still alive is stopped, then the apps are started again exactly as recorded, each with its instance count (the
+ * instances that were stopped or errored stay stopped).
  *
  * <p>Why stop rather than adopt: the processes' stdout/stderr pipes were read by the dead daemon (their read ends
  * died with it, so the next write gets SIGPIPE or blocks), their front is gone (its port died with the daemon),
@@ -74,8 +75,12 @@ final class Recovery {
 
         List<String> specs = new ArrayList<>();
         Map<String, String> interrupted = new LinkedHashMap<>();
+        Map<String, java.util.Set<Integer>> stopped = new LinkedHashMap<>();
         for (JsonNode app : record.path("apps")) {
             specs.add(app.path("spec").toString());
+            java.util.Set<Integer> indexes = new java.util.TreeSet<>();
+            app.path("stoppedIndexes").forEach(n -> indexes.add(n.asInt()));
+            stopped.put(app.path("name").asText(), indexes);
             JsonNode reload = app.path("reload");
             if (!reload.isMissingNode() && !reload.path("step").asText("NONE").equals("NONE")) {
                 String text = "reload interrupted by a daemon restart at step " + reload.path("step").asText()
@@ -84,7 +89,7 @@ final class Recovery {
                 LOG.warn("recovery: app {}: {}", app.path("name").asText(), text);
             }
         }
-        List<String> restored = specs.isEmpty() ? List.of() : god.restore(specs, source, interrupted);
+        List<String> restored = specs.isEmpty() ? List.of() : god.restore(specs, source, interrupted, stopped);
         return new Outcome(victims.size(), skipped, restored, interrupted);
     }
 

@@ -109,6 +109,12 @@ final class RunRecord implements StateJournal, AutoCloseable {
                 r.put("state", app.reloads().state().label());
                 r.put("step", app.reloads().step().name());
             }
+            ArrayNode stopped = a.putArray("stoppedIndexes");
+            for (Instance i : app.instances()) {
+                if (i.status() == dev.supervisor.process.ProcessStatus.STOPPED || i.status() == dev.supervisor.process.ProcessStatus.ERRORED) {
+                    stopped.add(i.index());
+                }
+            }
             ArrayNode procs = a.putArray("processes");
             for (Instance i : app.allInstances()) {
                 long pid = i.pid();

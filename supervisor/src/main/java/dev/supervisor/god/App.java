@@ -197,6 +197,11 @@ public final class App implements ReplicaSet {
 
     /** Adds {@code count} instances with fresh ids and the lowest free indexes, and launches them. */
     List<CompletableFuture<Duration>> addAndLaunch(int count) {
+        return addAndLaunch(count, Set.of());
+    }
+
+    /** The same, leaving the instances with these indexes stopped (a restore of instances that were stopped). */
+    List<CompletableFuture<Duration>> addAndLaunch(int count, Set<Integer> leaveStopped) {
         refuseIfRetired();
         Set<Integer> used = instances.values().stream().map(Instance::index).collect(Collectors.toSet());
         List<CompletableFuture<Duration>> waits = new ArrayList<>();
@@ -206,7 +211,10 @@ public final class App implements ReplicaSet {
                 index++;
             }
             used.add(index);
-            waits.add(addInstance(ids.getAsInt(), index).launch(Instance.Mode.NORMAL));
+            Instance i = addInstance(ids.getAsInt(), index);
+            if (!leaveStopped.contains(index)) {
+                waits.add(i.launch(Instance.Mode.NORMAL));
+            }
         }
         return waits;
     }
@@ -246,6 +254,14 @@ public final class App implements ReplicaSet {
             }
         }
         return out;
+    }
+
+    /** A delete holds these instances (and the set-aside ones): none of them may be launched again. */
+    void doom(Collection<Integer> which, boolean alsoAside) {
+        which.stream().map(instances::get).filter(i -> i != null).forEach(Instance::doom);
+        if (alsoAside) {
+            aside.forEach(Instance::doom);
+        }
     }
 
     /** Removes the (stopped) instances under these ids, and every set-aside one when asked. */

@@ -178,6 +178,11 @@ public final class God implements AutoCloseable {
      * until each instance is ready or failed.
      */
     public List<String> start(List<AppConfig> configs) {
+        return start(configs, Map.of());
+    }
+
+    /** @param leaveStopped per app name, the instance indexes to add without launching them */
+    private List<String> start(List<AppConfig> configs, Map<String, Set<Integer>> leaveStopped) {
         List<String> names = new ArrayList<>();
         List<AppConfig> fresh = new ArrayList<>();
         for (AppConfig c : configs) {
@@ -215,7 +220,8 @@ public final class God implements AutoCloseable {
         }
         List<CompletableFuture<Duration>> waits = new ArrayList<>();
         for (App app : started) {
-            List<CompletableFuture<Duration>> launched = onOwner(app, () -> app.addAndLaunch(app.config().instances()));
+            Set<Integer> stopped = leaveStopped.getOrDefault(app.name(), Set.of());
+            List<CompletableFuture<Duration>> launched = onOwner(app, () -> app.addAndLaunch(app.config().instances(), stopped));
             waits.addAll(launched);
             for (CompletableFuture<Duration> w : launched) {
                 Optional<LaunchException> failure = launchFailure(w);
@@ -319,10 +325,22 @@ public final class God implements AutoCloseable {
         return flatten(byApp);
     }
 
+    /**
+     * The delete of some (or all) of an app's instances. Deleting them all retires the app at once (no new reload,
+     * restart or scale may begin), then the running reload is cancelled and rolled back, then the instances are
+     * doomed (nothing may launch them again) and stopped in one command, then removed.
+     */
     private CompletableFuture<Void> deleteIds(App app, List<Integer> ids) {
-        return cancelReload(app, "delete")
+        return app.call(() -> {
+                    if (app.ids().stream().allMatch(ids::contains)) {
+                        app.retire();
+                    }
+                    return app.reloads().cancel("delete");
+                })
+                .thenCompose(f -> f)
                 .thenCompose(v -> app.call(() -> {
                     boolean all = app.ids().stream().allMatch(ids::contains);
+                    app.doom(ids, all);
                     return app.stopNow(ids, "delete", all).thenCompose(s -> app.call(() -> {
                         app.removeIds(ids, all);
                         return app.retireIfEmpty();
@@ -338,14 +356,26 @@ public final class God implements AutoCloseable {
 
     /** The whole app, whatever it is doing (a failed start, kill of the daemon). */
     private void deleteApp(App app, String why) {
-        CompletableFuture<Void> f = cancelReload(app, why)
-                .thenCompose(v -> app.call(() -> app.stopNow(app.ids(), why, true).thenCompose(s -> app.call(() -> {
-                    app.removeIds(app.ids(), true);
+        CompletableFuture<Void> f = app.call(() -> {
                     app.retire();
+                    return app.reloads().cancel(why);
+                })
+                .thenCompose(x -> x)
+                .thenCompose(v -> app.call(() -> {
+                    app.doom(app.ids(), true);
+                    return app.stopNow(app.ids(), why, true);
+                }))
+                .thenCompose(x -> x)
+                .thenCompose(v -> app.call(() -> {
+                    app.removeIds(app.ids(), true);
                     return null;
-                })))).thenCompose(x -> x).thenAccept(x -> removeApp(app));
-        awaitAll(List.of(f), stopLimit(List.of(app)), why + " " + app.name());
-        removeApp(app);
+                }))
+                .thenAccept(x -> removeApp(app));
+        try {
+            awaitAll(List.of(f), stopLimit(List.of(app)), why + " " + app.name());
+        } finally {
+            removeApp(app);
+        }
     }
 
     private CompletableFuture<Void> cancelReload(App app, String why) {
@@ -618,9 +648,10 @@ public final class God implements AutoCloseable {
     }
 
     /** Restores apps from specs (the daemon's record after an unclean death); notes an interrupted reload on its app. */
-    public List<String> restore(List<String> specs, String source, Map<String, String> interruptedReloads) {
+    public List<String> restore(List<String> specs, String source, Map<String, String> interruptedReloads,
+                                Map<String, Set<Integer>> stoppedIndexes) {
         List<AppConfig> configs = loader.loadSpecs(specs, source);
-        List<String> started = start(configs.stream().filter(c -> app(c.name()).isEmpty()).toList());
+        List<String> started = start(configs.stream().filter(c -> app(c.name()).isEmpty()).toList(), stoppedIndexes);
         interruptedReloads.forEach((name, text) -> app(name).ifPresent(a -> a.noteInterruptedReload(text)));
         return started;
     }
@@ -665,8 +696,14 @@ public final class God implements AutoCloseable {
         List<App> all = apps();
         List<CompletableFuture<?>> fs = new ArrayList<>();
         for (App app : all) {
-            fs.add(cancelReload(app, "supervisor shutting down")
-                    .thenCompose(v -> app.call(() -> app.stopNow(app.ids(), "supervisor shutting down", true)))
+            fs.add(app.call(() -> {
+                        app.retire();
+                        return app.reloads().cancel("supervisor shutting down");
+                    }).thenCompose(f -> f)
+                    .thenCompose(v -> app.call(() -> {
+                        app.doom(app.ids(), true);
+                        return app.stopNow(app.ids(), "supervisor shutting down", true);
+                    }))
                     .thenCompose(f -> f)
                     .thenCompose(v -> app.call(() -> {
                         app.removeIds(app.ids(), true);

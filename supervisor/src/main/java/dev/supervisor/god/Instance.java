@@ -66,6 +66,7 @@ public final class Instance implements Replica {
     private Mode mode = Mode.NORMAL;
     private Duration backoff = Duration.ZERO;
     private boolean readinessFailed;
+    private boolean doomed;
     private Object reservation;
     private ReadinessProbe probe;
     private CompletableFuture<Duration> ready = new CompletableFuture<>();
@@ -151,6 +152,9 @@ public final class Instance implements Replica {
 
     /** Spawns the process. The returned future completes when it is ready; it fails at once if the launch cannot begin. */
     CompletableFuture<Duration> launch(Mode launchMode) {
+        if (doomed) {
+            throw new SupervisorException(this + " is being deleted");
+        }
         if (status.isRunning()) {
             throw new SupervisorException(this + " is already " + status.label() + " (pid " + pid() + ")");
         }
@@ -302,6 +306,10 @@ public final class Instance implements Replica {
             transition(ProcessStatus.ERRORED, "new instance " + exit + " before it took traffic", null);
             return;
         }
+        if (doomed) {
+            transition(ProcessStatus.STOPPED, "being deleted: " + exit, null);
+            return;
+        }
         if (readinessFailed) {
             uptime = Duration.ZERO;
         }
@@ -330,7 +338,7 @@ public final class Instance implements Replica {
 
     private void delayedRelaunch(String why) {
         pendingRestart = null;
-        if (status == ProcessStatus.WAITING_RESTART) {
+        if (status == ProcessStatus.WAITING_RESTART && !doomed) {
             relaunch(why);
         }
     }
@@ -434,6 +442,12 @@ public final class Instance implements Replica {
             throw new SupervisorException(this + " has no running process (status " + status.label() + ")");
         }
         c.sendLine(line);
+    }
+
+    /** A delete holds this instance: nothing may launch it again (a restart, a reload, its restart policy). */
+    void doom() {
+        doomed = true;
+        cancelPendingRestart();
     }
 
     void resetCounters() {

@@ -218,6 +218,23 @@ class FaultIT {
     }
 
     @Test
+    void anInstanceStoppedBeforeTheDaemonDiedStaysStopped() throws Exception {
+        int port = Fixtures.freePort();
+        assertThat(cli("start", apps(web("web", port, 2)).toString()).code()).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> allOnline(list(), 2));
+        String second = list().get(1).get("pm_id") != null ? list().get(1).get("pm_id").asText() : list().get(1).get("id").asText();
+        assertThat(cli("stop", second).code()).isZero();
+        await().until(() -> appPids("web").size() == 1);
+        await().until(() -> record().path("apps").path(0).path("stoppedIndexes").size() == 1);
+        kill9(daemonPid());
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            JsonNode l = list();
+            return l.size() == 2 && l.findValues("status").stream().map(JsonNode::asText).sorted().toList().equals(List.of("online", "stopped"));
+        });
+        assertThat(appPids("web")).hasSize(1).isEqualTo(listedPids(list()));
+    }
+
+    @Test
     void cleanKillLeavesNoRecordAndTheNextDaemonIsEmpty() throws Exception {
         assertThat(cli("start", apps(web("web", Fixtures.freePort(), 1)).toString()).code()).isZero();
         assertThat(Files.exists(home.resolve("run/state.json"))).isTrue();
