@@ -38,6 +38,15 @@ final class Recovery {
     }
 
     static Outcome recover(JsonNode record, God god, String source) {
+        int[] counts = stopLeftovers(record);
+        return restore(record, god, source, counts[0], counts[1]);
+    }
+
+    /**
+     * Stops every recorded process still alive whose start time matches (and its group's later members):
+     * kill_signal, then SIGKILL after kill_timeout. Returns {stopped, already gone or not ours}.
+     */
+    static int[] stopLeftovers(JsonNode record) {
         List<Long> victims = new ArrayList<>();
         int skipped = 0;
         Duration longest = Duration.ZERO;
@@ -72,7 +81,10 @@ final class Recovery {
             ProcessSignaller.send(pid, "SIGKILL", false);
         }
         awaitGone(left, SIGKILL_GRACE);
+        return new int[]{victims.size(), skipped};
+    }
 
+    private static Outcome restore(JsonNode record, God god, String source, int stoppedCount, int skipped) {
         List<String> specs = new ArrayList<>();
         Map<String, String> interrupted = new LinkedHashMap<>();
         Map<String, java.util.Set<Integer>> stopped = new LinkedHashMap<>();
@@ -90,7 +102,7 @@ final class Recovery {
             }
         }
         List<String> restored = specs.isEmpty() ? List.of() : god.restore(specs, source, interrupted, stopped);
-        return new Outcome(victims.size(), skipped, restored, interrupted);
+        return new Outcome(stoppedCount, skipped, restored, interrupted);
     }
 
     /**

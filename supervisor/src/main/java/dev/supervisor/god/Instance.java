@@ -3,10 +3,6 @@ package dev.supervisor.god;
 import dev.supervisor.config.AppConfig;
 import dev.supervisor.front.Backend;
 import dev.supervisor.front.DrainResult;
-import dev.supervisor.logs.LineOptions;
-import dev.supervisor.logs.LogDateFormat;
-import dev.supervisor.logs.LogPump;
-import dev.supervisor.logs.RotatingLogFile;
 import dev.supervisor.mbeans.NotificationTypes;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.process.ChildProcess;
@@ -25,7 +21,6 @@ import org.apache.logging.log4j.Logger;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -73,8 +68,7 @@ public final class Instance implements Replica {
     private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
     private ScheduledFuture<?> pendingRestart;
     private Backend backend;
-    private RotatingLogFile outLog;
-    private RotatingLogFile errLog;
+    private final InstanceLogs logs;
 
     Instance(App app, int id, int index, AppConfig config, InstanceServices services) {
         this.app = app;
@@ -82,6 +76,7 @@ public final class Instance implements Replica {
         this.index = index;
         this.config = config;
         this.services = services;
+        this.logs = new InstanceLogs(services.logs());
     }
 
     @Override
@@ -192,10 +187,8 @@ public final class Instance implements Replica {
             c = ChildProcess.launch(new LaunchSpec(config.command(), config.cwd(), env));
             ReadinessProbe p = probe;
             Consumer<String> lines = p::onStdoutLine;
-            DateTimeFormatter prefix = config.logDateFormat().map(LogDateFormat::parse).orElse(null);
-            String thread = app.name() + "-" + id + "-" + c.pid();
-            LogPump.start(thread + "-out", c.stdout(), outLog, new LineOptions(prefix, config.readyPattern().isPresent() ? lines : null));
-            LogPump.start(thread + "-err", c.stderr(), errLog, new LineOptions(prefix, null));
+            logs.pump(app.name() + "-" + id + "-" + c.pid(), c.stdout(), c.stderr(), config,
+                    config.readyPattern().isPresent() ? lines : null);
             child = c;
             startTicks = SocketOwners.startTime(c.pid()).orElse(0);
             generation++;
@@ -552,24 +545,12 @@ public final class Instance implements Replica {
     }
 
     private void openLogs() {
-        if (outLog == null) {
-            outLog = services.logs().acquire(outPath(), config.logPolicy());
-        }
-        if (errLog == null) {
-            errLog = services.logs().acquire(errPath(), config.logPolicy());
-        }
+        logs.open(outPath(), errPath(), config);
     }
 
     /** Called when the entry leaves the table for good, or a launch is undone. */
     void releaseLogs() {
-        if (outLog != null) {
-            services.logs().release(outLog);
-            outLog = null;
-        }
-        if (errLog != null) {
-            services.logs().release(errLog);
-            errLog = null;
-        }
+        logs.release();
     }
 
     public Path outPath() {

@@ -1,0 +1,57 @@
+package dev.supervisor.god;
+
+import dev.supervisor.config.AppConfig;
+import dev.supervisor.logs.LineOptions;
+import dev.supervisor.logs.LogDateFormat;
+import dev.supervisor.logs.LogFiles;
+import dev.supervisor.logs.LogPump;
+import dev.supervisor.logs.RotatingLogFile;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.format.DateTimeFormatter;
+import java.util.function.Consumer;
+
+/**
+ * The seam between an instance and its logs: the two files, opened before the fork (so that a bad path fails the
+ * launch before any process exists) and released when the entry leaves the table; and the wiring of a process's
+ * stdout/stderr into them. Today one pump thread per stream; another way of pumping replaces {@link #pump} alone.
+ * Used by the instance's owner only.
+ */
+final class InstanceLogs {
+    private final LogFiles files;
+    private RotatingLogFile out;
+    private RotatingLogFile err;
+
+    InstanceLogs(LogFiles files) {
+        this.files = files;
+    }
+
+    /** Opens both files if not open yet. @throws RuntimeException naming the file when one cannot be opened */
+    void open(Path outPath, Path errPath, AppConfig config) {
+        if (out == null) {
+            out = files.acquire(outPath, config.logPolicy());
+        }
+        if (err == null) {
+            err = files.acquire(errPath, config.logPolicy());
+        }
+    }
+
+    /** Starts copying the process's output into the files; {@code stdoutLines} also sees each stdout line (or null). */
+    void pump(String name, InputStream stdout, InputStream stderr, AppConfig config, Consumer<String> stdoutLines) {
+        DateTimeFormatter prefix = config.logDateFormat().map(LogDateFormat::parse).orElse(null);
+        LogPump.start(name + "-out", stdout, out, new LineOptions(prefix, stdoutLines));
+        LogPump.start(name + "-err", stderr, err, new LineOptions(prefix, null));
+    }
+
+    void release() {
+        if (out != null) {
+            files.release(out);
+            out = null;
+        }
+        if (err != null) {
+            files.release(err);
+            err = null;
+        }
+    }
+}
