@@ -28,6 +28,12 @@ public interface AppMXBean {
 
     List<ProcessInfo> getProcesses();
 
+    /** CPU of every instance (draining ones included), in % of one core. */
+    double getCpuPercent();
+
+    /** Resident memory of every instance (draining ones included), in bytes. */
+    long getMemoryBytes();
+
     /** idle, running or queued. */
     String getReloadState();
 

@@ -21,6 +21,27 @@ public interface GodMXBean {
 
     int getOnlineCount();
 
+    /** Instances by status, for check scripts: a crash (errored, waiting restart) is not a stop on purpose. */
+    int getLaunchingCount();
+
+    int getErroredCount();
+
+    int getStoppedCount();
+
+    int getWaitingRestartCount();
+
+    /** Every instance that should run (all but those stopped on purpose) is online. */
+    boolean isHealthy();
+
+    /** Why {@link #isHealthy()} is false, e.g. "api[1] errored"; "" when healthy. */
+    String getUnhealthy();
+
+    /** CPU of every instance, in % of one core. */
+    double getCpuPercent();
+
+    /** Resident memory of every instance, in bytes. */
+    long getMemoryBytes();
+
     List<String> getAppNames();
 
     /** Where the daemon keeps its state (logs, dump, credentials). */

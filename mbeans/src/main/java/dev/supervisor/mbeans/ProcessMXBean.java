@@ -24,6 +24,22 @@ public interface ProcessMXBean {
 
     ProcessInfo getInfo();
 
+    /** CPU of the whole process group over the last sample, in % of one core. */
+    double getCpuPercent();
+
+    /** CPU seconds the process group has used since the sampler first saw it. */
+    double getCpuSeconds();
+
+    /** Resident memory of the whole process group, in bytes. */
+    long getMemoryBytes();
+
+    /** Proportional set size of the process group, in bytes. */
+    long getPssBytes();
+
+    int getThreads();
+
+    int getOpenFds();
+
     void restart();
 
     void stop();

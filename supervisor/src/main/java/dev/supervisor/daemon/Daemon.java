@@ -8,7 +8,9 @@ import dev.supervisor.front.Front;
 import dev.supervisor.front.FrontEventLoops;
 import dev.supervisor.front.Fronts;
 import dev.supervisor.god.DumpFile;
+import dev.supervisor.god.App;
 import dev.supervisor.god.God;
+import dev.supervisor.god.Instance;
 import dev.supervisor.god.InstanceServices;
 import dev.supervisor.god.MemoryLimit;
 import dev.supervisor.logs.LogFiles;
@@ -18,6 +20,8 @@ import dev.supervisor.management.JmxRemoteConnector;
 import dev.supervisor.management.JolokiaAgent;
 import dev.supervisor.management.console.HawtioConsole;
 import dev.supervisor.management.MBeanRegistrar;
+import dev.supervisor.metrics.ProcessGroups;
+import dev.supervisor.metrics.Sampler;
 import dev.supervisor.readiness.ReadinessProbe;
 import dev.supervisor.readiness.ReadinessProbes;
 import dev.supervisor.readiness.ReadinessSpec;
@@ -53,7 +57,8 @@ public final class Daemon implements AutoCloseable {
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private God god;
+    private volatile God god;
+    private Sampler sampler;
     private JolokiaAgent jolokia;
     private Credentials credentials;
     private volatile HawtioConsole console;
@@ -93,7 +98,11 @@ public final class Daemon implements AutoCloseable {
         FrontEventLoops loops = new FrontEventLoops();
         closeInReverse.add(loops);
 
-        MBeanRegistrar registrar = new MBeanRegistrar(ManagementFactory.getPlatformMBeanServer());
+        // The sampler reads the God's table through a small interface of its own; it starts once the God exists.
+        Sampler sampler = new Sampler(this::liveGroups, settings.sampleInterval());
+        closeInReverse.add(sampler);
+        this.sampler = sampler;
+        MBeanRegistrar registrar = new MBeanRegistrar(ManagementFactory.getPlatformMBeanServer(), sampler);
         ReadinessProbes probes = new ReadinessProbes(scheduler, settings.home().resolve("run"));
         InstanceServices services = new InstanceServices(scheduler, worker, (app, id, port) -> probeFor(probes, app, id, port),
                 logs, settings.logDir(), registrar);
@@ -103,6 +112,7 @@ public final class Daemon implements AutoCloseable {
         closeInReverse.add(registrar);
         closeInReverse.add(god);
         registrar.registerGod(god, Installation.version(), settings.home(), this::closeAndExit, this::consoleStatus, this::jmxStatus);
+        sampler.start();
 
         MemoryLimit memoryLimit = new MemoryLimit(god);
         scheduler.scheduleAtFixedRate(() -> {
@@ -204,6 +214,28 @@ public final class Daemon implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the state directory " + settings.home() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Every instance with a process, draining ones included: what the sampler reads. */
+    private List<ProcessGroups.Group> liveGroups() {
+        God g = god;
+        if (g == null) {
+            return List.of();
+        }
+        List<ProcessGroups.Group> out = new ArrayList<>();
+        for (App app : g.apps()) {
+            for (Instance i : app.allInstances()) {
+                long pid = i.pid();
+                if (pid != 0) {
+                    out.add(new ProcessGroups.Group(app.name(), i.id(), pid));
+                }
+            }
+        }
+        return out;
+    }
+
+    public Sampler sampler() {
+        return sampler;
     }
 
     public God god() {

@@ -16,10 +16,12 @@ import java.util.List;
 final class AppMBean extends NotificationBroadcasterSupport implements AppMXBean {
     private final App app;
     private final God god;
+    private final Usage usage;
 
-    AppMBean(App app, God god) {
+    AppMBean(App app, God god, Usage usage) {
         this.app = app;
         this.god = god;
+        this.usage = usage;
     }
 
     @Override public String getName() { return app.name(); }
@@ -31,7 +33,9 @@ final class AppMBean extends NotificationBroadcasterSupport implements AppMXBean
     @Override public String getStatus() { return app.statusSummary(); }
     @Override public int getPort() { return app.config().port(); }
     @Override public String getFront() { return app.config().port() == 0 ? "none" : app.config().front().label(); }
-    @Override public List<ProcessInfo> getProcesses() { return app.allInstances().stream().map(Instance::info).toList(); }
+    @Override public List<ProcessInfo> getProcesses() { return app.allInstances().stream().map(i -> usage.enrich(i.info())).toList(); }
+    @Override public double getCpuPercent() { return Usage.round(getProcesses().stream().mapToDouble(ProcessInfo::getCpuPercent).sum()); }
+    @Override public long getMemoryBytes() { return getProcesses().stream().mapToLong(ProcessInfo::getMemoryBytes).sum(); }
     @Override public String getReloadState() { return app.reloads().state().label(); }
     @Override public String getReloadStep() { return app.reloads().step(); }
     @Override public ReloadResult getLastReload() { return app.reloads().lastResult(); }

@@ -5,6 +5,7 @@ import dev.supervisor.god.God;
 import dev.supervisor.god.Instance;
 import dev.supervisor.god.SupervisorEvents;
 import dev.supervisor.mbeans.NotificationTypes;
+import dev.supervisor.metrics.Sampler;
 import dev.supervisor.mbeans.ObjectNames;
 import dev.supervisor.process.ProcessStatus;
 import org.apache.logging.log4j.LogManager;
@@ -35,21 +36,29 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
     private God god;
     private GodMBean godBean;
 
+    private final Usage usage;
+
     public MBeanRegistrar(MBeanServer server) {
+        this(server, null);
+    }
+
+    /** @param sampler the CPU and memory figures the MBeans show; null for none */
+    public MBeanRegistrar(MBeanServer server, Sampler sampler) {
         this.server = server;
+        this.usage = sampler == null ? Usage.NONE : new Usage(sampler);
     }
 
     /** Registers {@code supervisor:type=God}. The God is built after us (it needs us as its listener). */
     public synchronized void registerGod(God theGod, String version, Path home, Runnable shutdown,
                                          Supplier<String> consoleStatus, Supplier<String> jmxStatus) {
         this.god = theGod;
-        this.godBean = new GodMBean(theGod, version, home, shutdown, consoleStatus, jmxStatus);
+        this.godBean = new GodMBean(theGod, version, home, shutdown, consoleStatus, jmxStatus, usage);
         register(godBean, ObjectNames.god());
     }
 
     @Override
     public synchronized void appAdded(App app) {
-        AppMBean bean = new AppMBean(app, god);
+        AppMBean bean = new AppMBean(app, god, usage);
         appBeans.put(app.name(), bean);
         register(bean, ObjectNames.app(app.name()));
     }
@@ -69,7 +78,7 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
         ObjectName name = ObjectNames.process(instance.app().name(), instance.id());
         processNames.values().remove(name);
         unregister(name);
-        register(new ProcessMBean(instance, god), name);
+        register(new ProcessMBean(instance, god, usage), name);
         processNames.put(instance, name);
     }
 
@@ -80,7 +89,7 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
             unregister(previous);
         }
         ObjectName name = ObjectNames.drainingProcess(instance.app().name(), instance.id(), instance.pid());
-        register(new ProcessMBean(instance, god), name);
+        register(new ProcessMBean(instance, god, usage), name);
         processNames.put(instance, name);
     }
 

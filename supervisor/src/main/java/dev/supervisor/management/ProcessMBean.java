@@ -9,10 +9,12 @@ import dev.supervisor.mbeans.ProcessMXBean;
 final class ProcessMBean implements ProcessMXBean {
     private final Instance instance;
     private final God god;
+    private final Usage usage;
 
-    ProcessMBean(Instance instance, God god) {
+    ProcessMBean(Instance instance, God god, Usage usage) {
         this.instance = instance;
         this.god = god;
+        this.usage = usage;
     }
 
     @Override public int getId() { return instance.id(); }
@@ -25,7 +27,13 @@ final class ProcessMBean implements ProcessMXBean {
     @Override public String getLastExit() { return instance.info().getLastExit(); }
     @Override public String getOutLog() { return instance.outPath().toString(); }
     @Override public String getErrLog() { return instance.errPath().toString(); }
-    @Override public ProcessInfo getInfo() { return instance.info(); }
+    @Override public ProcessInfo getInfo() { return usage.enrich(instance.info()); }
+    @Override public double getCpuPercent() { return usage.of(instance.pid()).map(u -> Usage.round(u.cpuPercent())).orElse(0.0); }
+    @Override public double getCpuSeconds() { return usage.of(instance.pid()).map(u -> u.cpuSecondsTotal()).orElse(0.0); }
+    @Override public long getMemoryBytes() { return usage.of(instance.pid()).map(u -> u.memoryBytes()).orElse(0L); }
+    @Override public long getPssBytes() { return usage.of(instance.pid()).map(u -> u.pssBytes()).orElse(0L); }
+    @Override public int getThreads() { return usage.of(instance.pid()).map(u -> u.threads()).orElse(0); }
+    @Override public int getOpenFds() { return usage.of(instance.pid()).map(u -> u.openFds()).orElse(0); }
 
     @Override
     public void restart() {

@@ -56,6 +56,8 @@ public final class DemoApp implements AppMXBean, AutoCloseable {
     @Override public int getPort() { return 0; }
     @Override public String getFront() { return "none"; }
     @Override public List<ProcessInfo> getProcesses() { return List.of(); }
+    @Override public double getCpuPercent() { return 0; }
+    @Override public long getMemoryBytes() { return 0; }
     @Override public String getReloadState() { return "idle"; }
     @Override public String getReloadStep() { return ""; }
     @Override public ReloadResult getLastReload() { return lastReload.get(); }
