@@ -35,7 +35,7 @@ class ResourceFiguresTest {
     }
 
     @Test
-    void memoryAndCpuReachTheMBeansTheListAndDescribeAndCountsTellACrashFromAStop() {
+    void memoryAndCpuReachTheMBeansTheListAndDescribeAndCountsTellACrashFromAStop() throws Exception {
         int mb = 96;
         Map<String, Object> fat = Fixtures.app("fat", "alloc=" + mb);
         Map<String, Object> crashy = Fixtures.app("crashy", "exit=0:3");
@@ -66,8 +66,11 @@ class ResourceFiguresTest {
         assertThat(daemon.cli("describe", "fat").out()).contains("Resources", "fat[" + p.getId() + "]", "threads", "open fds")
                 .containsPattern("mem \\d+(\\.\\d)?mb");
 
+        assertThat(check()).startsWith("0 SUPERVISOR OK - 1 online").contains("| online=1 ", "errored=0");
+
         god.start(Fixtures.appsFile(daemon.home().resolve("apps"), crashy).toString());
         await().atMost(Duration.ofSeconds(30)).until(() -> god.getErroredCount() == 1);
+        assertThat(check()).startsWith("2 SUPERVISOR CRITICAL - not running: crashy[").contains("errored=1");
         assertThat(god.isHealthy()).isFalse();
         assertThat(god.getUnhealthy()).contains("crashy[").contains("errored");
         assertThat(god.getOnlineCount()).isEqualTo(1);
@@ -77,6 +80,16 @@ class ResourceFiguresTest {
         assertThat(god.getStoppedCount()).isEqualTo(1);
         assertThat(god.isHealthy()).isTrue();
         assertThat(god.getUnhealthy()).isEmpty();
+        assertThat(check()).startsWith("0 SUPERVISOR OK - 1 online, 1 stopped on purpose");
         god.delete("all");
+    }
+
+    /** Runs docs/monitoring/check_supervisor; returns "EXITCODE OUTPUT". */
+    private static String check() throws Exception {
+        Process p = new ProcessBuilder(Fixtures.projectRoot().resolve("docs/monitoring/check_supervisor").toString(),
+                "-u", daemon.jolokiaUrl(), "-c", daemon.home().resolve("credentials").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        return p.waitFor() + " " + out;
     }
 }
