@@ -53,6 +53,9 @@ public interface GodMXBean {
     /** The remote JMX connector: "up at service:jmx:...", "off" or "down: why". */
     String getJmxStatus();
 
+    /** The Prometheus/OpenMetrics endpoint: "up at http://.../metrics", "disabled" or "down: why". */
+    String getMetricsStatus();
+
     /** Every instance, draining ones included. */
     List<ProcessInfo> list();
 

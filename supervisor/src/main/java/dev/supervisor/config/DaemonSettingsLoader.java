@@ -14,13 +14,14 @@ import java.util.Set;
 
 /**
  * Daemon settings come from, in order of precedence: environment variables ({@code SUPERVISOR_HOME},
- * {@code SUPERVISOR_JOLOKIA_PORT}, {@code SUPERVISOR_CONSOLE_PORT}, {@code SUPERVISOR_JMX_PORT}), then
+ * {@code SUPERVISOR_JOLOKIA_PORT}, {@code SUPERVISOR_CONSOLE_PORT}, {@code SUPERVISOR_JMX_PORT},
+ * {@code SUPERVISOR_METRICS_PORT}), then
  * {@code $SUPERVISOR_HOME/daemon.yml}, then {@code <install>/conf/daemon.yml}, then built-in defaults.
  */
 public final class DaemonSettingsLoader {
     private static final Set<String> FIELDS = Set.of("bind", "jolokia_port", "console_port", "console_enabled",
             "jmx_port", "jmx_host", "jmx_tls", "log_max_size", "log_retain", "front_bind",
-            "sample_interval");
+            "sample_interval", "metrics_port", "metrics_enabled");
 
     private DaemonSettingsLoader() {
     }
@@ -60,7 +61,9 @@ public final class DaemonSettingsLoader {
                 Boolean.parseBoolean(f.text("jmx_tls", "false")),
                 logs, installDir,
                 f.text("front_bind", f.text("bind", "127.0.0.1")),
-                sampleInterval);
+                sampleInterval,
+                port(env, "SUPERVISOR_METRICS_PORT", f.integer("metrics_port", 8779)),
+                Boolean.parseBoolean(env.getOrDefault("SUPERVISOR_METRICS_ENABLED", f.text("metrics_enabled", "true"))));
     }
 
     private static int port(Map<String, String> env, String var, int dflt) {

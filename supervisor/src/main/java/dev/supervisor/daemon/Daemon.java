@@ -20,6 +20,7 @@ import dev.supervisor.management.JmxRemoteConnector;
 import dev.supervisor.management.JolokiaAgent;
 import dev.supervisor.management.console.HawtioConsole;
 import dev.supervisor.management.MBeanRegistrar;
+import dev.supervisor.management.SupervisorMetrics;
 import dev.supervisor.metrics.ProcessGroups;
 import dev.supervisor.metrics.Sampler;
 import dev.supervisor.readiness.ReadinessProbe;
@@ -64,6 +65,8 @@ public final class Daemon implements AutoCloseable {
     private volatile HawtioConsole console;
     private volatile String consoleStatus = "not started";
     private volatile String jmxStatus = "not started";
+    private volatile String metricsStatus = "not started";
+    private volatile SupervisorMetrics metrics;
 
     private Daemon(DaemonSettings settings) {
         this.settings = settings;
@@ -102,7 +105,9 @@ public final class Daemon implements AutoCloseable {
         Sampler sampler = new Sampler(this::liveGroups, settings.sampleInterval());
         closeInReverse.add(sampler);
         this.sampler = sampler;
-        MBeanRegistrar registrar = new MBeanRegistrar(ManagementFactory.getPlatformMBeanServer(), sampler);
+        SupervisorMetrics metrics = new SupervisorMetrics(() -> god, sampler);
+        closeInReverse.add(metrics);
+        MBeanRegistrar registrar = new MBeanRegistrar(ManagementFactory.getPlatformMBeanServer(), sampler, metrics);
         ReadinessProbes probes = new ReadinessProbes(scheduler, settings.home().resolve("run"));
         InstanceServices services = new InstanceServices(scheduler, worker, (app, id, port) -> probeFor(probes, app, id, port),
                 logs, settings.logDir(), registrar);
@@ -111,7 +116,8 @@ public final class Daemon implements AutoCloseable {
                 new DumpFile(settings.dumpFile()), reloads);
         closeInReverse.add(registrar);
         closeInReverse.add(god);
-        registrar.registerGod(god, Installation.version(), settings.home(), this::closeAndExit, this::consoleStatus, this::jmxStatus);
+        registrar.registerGod(god, Installation.version(), settings.home(), this::closeAndExit, this::consoleStatus, this::jmxStatus,
+                this::metricsStatus);
         sampler.start();
 
         MemoryLimit memoryLimit = new MemoryLimit(god);
@@ -134,6 +140,7 @@ public final class Daemon implements AutoCloseable {
         closeInReverse.add(jolokia);
         startConsole(policy);
         startJmxConnector();
+        startMetrics(metrics);
         LOG.info("supervisor {} ready: Jolokia at {}, home {}", Installation.version(), jolokia.url(), settings.home());
     }
 
@@ -175,6 +182,33 @@ public final class Daemon implements AutoCloseable {
             jmxStatus = "down: " + e.getMessage();
             LOG.error("remote JMX {}", jmxStatus);
         }
+    }
+
+    /** The Prometheus endpoint; a failure to bind leaves it down, not the daemon. */
+    private void startMetrics(SupervisorMetrics metrics) {
+        if (!settings.metricsEnabled()) {
+            metricsStatus = "disabled (metrics_enabled: false)";
+            return;
+        }
+        this.metrics = metrics;
+        try {
+            metrics.serve(settings.bindHost(), settings.metricsPort(), credentials);
+            metricsStatus = "up at " + metricsUrl();
+            LOG.info("metrics {}", metricsStatus);
+        } catch (RuntimeException e) {
+            metricsStatus = "down: " + e.getMessage();
+            LOG.error("metrics {}", metricsStatus);
+        }
+    }
+
+    /** The scrape URL with the port actually bound. */
+    public String metricsUrl() {
+        return "http://" + ("0.0.0.0".equals(settings.bindHost()) ? "127.0.0.1" : settings.bindHost()) + ":"
+                + (metrics == null ? settings.metricsPort() : metrics.port()) + "/metrics";
+    }
+
+    public String metricsStatus() {
+        return metricsStatus;
     }
 
     public String consoleStatus() {

@@ -33,9 +33,12 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     private final Supplier<String> jmxStatus;
     private final Usage usage;
 
+    private final Supplier<String> metricsStatus;
+
     GodMBean(God god, String version, Path home, Runnable shutdown, Supplier<String> consoleStatus, Supplier<String> jmxStatus,
-             Usage usage) {
+             Supplier<String> metricsStatus, Usage usage) {
         this.god = god;
+        this.metricsStatus = metricsStatus;
         this.usage = usage;
         this.consoleStatus = consoleStatus;
         this.jmxStatus = jmxStatus;
@@ -54,6 +57,7 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     @Override public String getHome() { return home.toString(); }
     @Override public String getConsoleStatus() { return consoleStatus.get(); }
     @Override public String getJmxStatus() { return jmxStatus.get(); }
+    @Override public String getMetricsStatus() { return metricsStatus.get(); }
 
     @Override public int getLaunchingCount() { return countStatus(ProcessStatus.LAUNCHING); }
     @Override public int getErroredCount() { return countStatus(ProcessStatus.ERRORED); }

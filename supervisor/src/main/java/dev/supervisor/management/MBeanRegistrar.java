@@ -37,22 +37,33 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
     private GodMBean godBean;
 
     private final Usage usage;
+    private final SupervisorMetrics metrics;
 
     public MBeanRegistrar(MBeanServer server) {
-        this(server, null);
+        this(server, null, null);
     }
 
-    /** @param sampler the CPU and memory figures the MBeans show; null for none */
-    public MBeanRegistrar(MBeanServer server, Sampler sampler) {
+    /**
+     * @param sampler the CPU and memory figures the MBeans show; null for none
+     * @param metrics counts reloads from the events; null for none
+     */
+    public MBeanRegistrar(MBeanServer server, Sampler sampler, SupervisorMetrics metrics) {
         this.server = server;
         this.usage = sampler == null ? Usage.NONE : new Usage(sampler);
+        this.metrics = metrics;
     }
 
     /** Registers {@code supervisor:type=God}. The God is built after us (it needs us as its listener). */
     public synchronized void registerGod(God theGod, String version, Path home, Runnable shutdown,
                                          Supplier<String> consoleStatus, Supplier<String> jmxStatus) {
+        registerGod(theGod, version, home, shutdown, consoleStatus, jmxStatus, () -> "disabled");
+    }
+
+    public synchronized void registerGod(God theGod, String version, Path home, Runnable shutdown,
+                                         Supplier<String> consoleStatus, Supplier<String> jmxStatus,
+                                         Supplier<String> metricsStatus) {
         this.god = theGod;
-        this.godBean = new GodMBean(theGod, version, home, shutdown, consoleStatus, jmxStatus, usage);
+        this.godBean = new GodMBean(theGod, version, home, shutdown, consoleStatus, jmxStatus, metricsStatus, usage);
         register(godBean, ObjectNames.god());
     }
 
@@ -110,6 +121,14 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
 
     @Override
     public void reloadEvent(String type, String app, String message) {
+        if (metrics != null) {
+            switch (type) {
+                case NotificationTypes.RELOAD_STARTED -> metrics.reloadStarted(app);
+                case NotificationTypes.RELOAD_DONE -> metrics.reloadFinished(app, true);
+                case NotificationTypes.RELOAD_FAILED -> metrics.reloadFinished(app, false);
+                default -> { }
+            }
+        }
         emit(type, app, message, null);
     }
 
