@@ -109,6 +109,19 @@ class MetricsEndpointTest {
             assertThat(result.get(0).path("metric").path("id").asText()).isEqualTo("0");
             JsonNode up = new ObjectMapper().readTree(Http.get("http://127.0.0.1:" + port + "/api/v1/query?query=up").body());
             assertThat(up.path("data").path("result").get(0).path("value").get(1).asText()).isEqualTo("1");
+
+            // Every query of the Grafana dashboard in docs/ is one this Prometheus accepts.
+            JsonNode dashboard = new ObjectMapper().readTree(Fixtures.projectRoot().resolve("docs/monitoring/grafana-dashboard.json").toFile());
+            int queries = 0;
+            for (JsonNode panel : dashboard.path("panels")) {
+                for (JsonNode t : panel.path("targets")) {
+                    String expr = t.path("expr").asText().replace("$app", ".*");
+                    Http.Response r = Http.get("http://127.0.0.1:" + port + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+                    assertThat(r.status()).as(panel.path("title").asText() + ": " + expr + " -> " + r.body()).isEqualTo(200);
+                    queries++;
+                }
+            }
+            assertThat(queries).isGreaterThan(15);
         } finally {
             prometheus.destroy();
             if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
