@@ -34,9 +34,12 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     private final Usage usage;
 
     private final Supplier<String> metricsStatus;
+    private final AppHistory history;
 
     GodMBean(God god, String version, Path home, Runnable shutdown, Supplier<String> consoleStatus, Supplier<String> jmxStatus,
-             Supplier<String> metricsStatus, Usage usage) {
+             Supplier<String> metricsStatus, Usage usage, AppHistory history) {
+        super(Notifications.APP_AND_GOD);
+        this.history = history;
         this.god = god;
         this.metricsStatus = metricsStatus;
         this.usage = usage;
@@ -152,7 +155,18 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     @Override public List<Integer> scale(String app, int instances) { return Operations.call(() -> god.scale(app, instances)); }
     @Override
     public String describe(String target) {
-        return Operations.call(() -> god.describe(target) + resources(target));
+        return Operations.call(() -> god.describe(target) + resources(target) + events(target));
+    }
+
+    /** The recent events of every described app. */
+    private String events(String target) {
+        StringBuilder sb = new StringBuilder();
+        god.resolve(target).stream().map(i -> i.app().name()).distinct().forEach(app -> {
+            List<String> events = history.events(app);
+            sb.append("Recent events of ").append(app).append(events.isEmpty() ? ": none yet" : "").append('\n');
+            events.forEach(e -> sb.append("  ").append(e).append('\n'));
+        });
+        return sb.toString();
     }
 
     /** The sampler's figures for every described instance (old ones a reload is draining included). */

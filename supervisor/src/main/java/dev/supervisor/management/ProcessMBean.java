@@ -2,19 +2,45 @@ package dev.supervisor.management;
 
 import dev.supervisor.god.God;
 import dev.supervisor.god.Instance;
+import dev.supervisor.mbeans.NotificationTypes;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.mbeans.ProcessMXBean;
 
-/** Thin adapter: one instance as {@code supervisor:type=Process,app=<app>,id=<id>}. */
-final class ProcessMBean implements ProcessMXBean {
-    private final Instance instance;
+import javax.management.MBeanNotificationInfo;
+import javax.management.Notification;
+import javax.management.NotificationBroadcasterSupport;
+import javax.management.ObjectName;
+
+/**
+ * Thin adapter: one instance as {@code supervisor:type=Process,app=<app>,id=<id>}. A reload points the same
+ * MBean at the new instance ({@link #bind}), so its name outlives the swap.
+ */
+final class ProcessMBean extends NotificationBroadcasterSupport implements ProcessMXBean {
+    private volatile Instance instance;
     private final God god;
     private final Usage usage;
+    private final ObjectName name;
 
-    ProcessMBean(Instance instance, God god, Usage usage) {
+    ProcessMBean(Instance instance, God god, Usage usage, ObjectName name) {
+        super(new MBeanNotificationInfo(NotificationTypes.PROCESS_TYPES, Notification.class.getName(),
+                "The instance changed status; the message says from what to what and why (an exit's code or signal), "
+                        + "userData is the new status"));
         this.instance = instance;
         this.god = god;
         this.usage = usage;
+        this.name = name;
+    }
+
+    void bind(Instance next) {
+        this.instance = next;
+    }
+
+    Instance instance() {
+        return instance;
+    }
+
+    ObjectName objectName() {
+        return name;
     }
 
     @Override public int getId() { return instance.id(); }
