@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
         subcommands = {
                 SupervisorCli.Start.class, SupervisorCli.Stop.class, SupervisorCli.Restart.class, SupervisorCli.Reload.class,
                 SupervisorCli.Delete.class, SupervisorCli.Scale.class, SupervisorCli.ListCmd.class, SupervisorCli.Describe.class,
-                SupervisorCli.Logs.class, SupervisorCli.Flush.class, SupervisorCli.ReloadLogs.class, SupervisorCli.Ping.class,
+                SupervisorCli.Logs.class, Monit.class, SupervisorCli.Flush.class, SupervisorCli.ReloadLogs.class, SupervisorCli.Ping.class,
                 SupervisorCli.Save.class, SupervisorCli.Resurrect.class, SupervisorCli.Kill.class, SupervisorCli.SendSignal.class,
                 SupervisorCli.Reset.class, SupervisorCli.Console.class, SupervisorCli.Startup.class, SupervisorCli.DaemonCmd.class,
                 CommandLine.HelpCommand.class})
