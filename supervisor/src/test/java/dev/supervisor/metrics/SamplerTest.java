@@ -36,24 +36,36 @@ class SamplerTest {
         return p;
     }
 
+    /**
+     * A busy loop reads the share of a core it really got: ~100 % on a quiet machine, less when other work takes
+     * the CPUs (the test shares 2 cores with other builds). "Really got" is measured independently, from the
+     * JDK's ProcessHandle, over the same window as the sampler's two samples.
+     */
     @Test
-    void aBusyLoopReadsNearOneHundredPercentAndAnIdleProcessNearZero() throws Exception {
+    void aBusyLoopReadsTheShareOfACoreItGetsAndAnIdleProcessNearZero() throws Exception {
         Process busy = group("busy", 0, "while :; do :; done");
         Process idle = group("idle", 1, "sleep 600");
         Sampler sampler = new Sampler(() -> groups, Duration.ofMillis(500), 1);
         sampler.sampleOnce();
-        // Near 100 % of one core at some sample; other work on the machine may hold a single sample lower.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            GroupUsage u = sampler.sampleOnce().get(busy.pid());
-            assertThat(u.cpuPercent()).isBetween(85.0, 115.0);
-        });
-        GroupUsage b = sampler.usage(busy.pid()).orElseThrow();
+        double jdkCpu0 = cpuSeconds(busy);
+        long t0 = System.nanoTime();
+        await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - t0 >= 2_000_000_000L);
+        GroupUsage b = sampler.sampleOnce().get(busy.pid());
+        double got = 100 * (cpuSeconds(busy) - jdkCpu0) / ((System.nanoTime() - t0) / 1e9);
+
+        assertThat(got).as("the busy loop got some CPU at all").isGreaterThan(20);
+        assertThat(b.cpuPercent()).as("sampled vs. the JDK's %.1f %%", got).isCloseTo(got, org.assertj.core.data.Offset.offset(8.0));
+        assertThat(b.cpuPercent()).isLessThanOrEqualTo(105.0); // one thread cannot use more than one core
+        assertThat(b.cpuSecondsTotal()).isCloseTo(cpuSeconds(busy), org.assertj.core.data.Offset.offset(0.1 + 0.05 * cpuSeconds(busy)));
         assertThat(b.app()).isEqualTo("busy");
-        assertThat(b.cpuSecondsTotal()).isGreaterThan(0.3);
         assertThat(b.processes()).isEqualTo(1);
         GroupUsage i = sampler.usage(idle.pid()).orElseThrow();
         assertThat(i.cpuPercent()).isLessThan(5.0);
         assertThat(i.rssBytes()).isPositive();
+    }
+
+    private static double cpuSeconds(Process p) {
+        return p.toHandle().info().totalCpuDuration().orElseThrow().toNanos() / 1e9;
     }
 
     @Test
