@@ -3,6 +3,7 @@ package dev.supervisor.management;
 import dev.supervisor.god.God;
 import dev.supervisor.god.Instance;
 import dev.supervisor.mbeans.NotificationTypes;
+import dev.supervisor.mbeans.ObjectNames;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.mbeans.ProcessMXBean;
 
@@ -63,12 +64,25 @@ final class ProcessMBean extends NotificationBroadcasterSupport implements Proce
 
     @Override
     public void restart() {
-        Operations.run(() -> god.restart(Integer.toString(instance.id())));
+        Operations.run(() -> god.restart(Integer.toString(servingInstance().id())));
     }
 
     @Override
     public void stop() {
-        Operations.run(() -> god.stop(Integer.toString(instance.id())));
+        Operations.run(() -> god.stop(Integer.toString(servingInstance().id())));
+    }
+
+    /**
+     * restart and stop go through the God by id, which means the instance serving under it: on the old instance
+     * of a reload (a DrainingProcess) they would hit its replacement, so they are refused there.
+     */
+    private Instance servingInstance() {
+        Instance i = instance;
+        if (i.isAside()) {
+            throw new IllegalArgumentException(i.app().name() + "[" + i.id() + "] pid " + i.pid() + " is the old instance a "
+                    + "reload is draining; it stops by itself. To act on the one serving now use " + ObjectNames.process(i.app().name(), i.id()));
+        }
+        return i;
     }
 
     @Override

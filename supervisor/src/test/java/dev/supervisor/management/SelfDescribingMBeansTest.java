@@ -157,13 +157,28 @@ class SelfDescribingMBeansTest {
                         .add(m.getMBeanName().toString());
             }
         };
+        List<String> drainingRefusal = new CopyOnWriteArrayList<>();
+        NotificationListener onDraining = (n, h) -> {
+            // While the old instance drains, acting on it by id would hit its replacement: refused, saying why.
+            if (n instanceof MBeanServerNotification m && m.getType().equals(MBeanServerNotification.REGISTRATION_NOTIFICATION)
+                    && m.getMBeanName().getKeyProperty("type").equals("DrainingProcess")) {
+                try {
+                    ManagementFactory.getPlatformMBeanServer().invoke(m.getMBeanName(), "stop", new Object[0], new String[0]);
+                } catch (Exception e) {
+                    drainingRefusal.add(e.getCause() == null ? e.toString() : e.getCause().toString());
+                }
+            }
+        };
         ManagementFactory.getPlatformMBeanServer().addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener, null, null);
+        ManagementFactory.getPlatformMBeanServer().addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, onDraining, null, null);
         try {
             assertThat(daemon.appBean("web").reload().isSuccess()).isTrue();
             await().atMost(Duration.ofSeconds(10)).until(() -> !unregistered.isEmpty());
         } finally {
             ManagementFactory.getPlatformMBeanServer().removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, listener);
+            ManagementFactory.getPlatformMBeanServer().removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, onDraining);
         }
+        assertThat(drainingRefusal).singleElement().asString().contains("IllegalArgumentException", "old instance a reload is draining");
         long after = (Long) remote.getAttribute(process, "Pid");
         assertThat(after).isPositive().isNotEqualTo(before);
         String draining = "supervisor:type=DrainingProcess,app=web,id=0,pid=" + before;
