@@ -29,7 +29,8 @@ class Daemon:
     def __init__(self):
         self.home = tempfile.mkdtemp(prefix="supervisor-bench-")
         self.env = dict(os.environ, SUPERVISOR_HOME=self.home, SUPERVISOR_JOLOKIA_PORT=str(free_port()),
-                        SUPERVISOR_CONSOLE_PORT=str(free_port()), SUPERVISOR_CONSOLE_ENABLED="false")
+                        SUPERVISOR_CONSOLE_PORT=str(free_port()), SUPERVISOR_CONSOLE_ENABLED="false",
+                        SUPERVISOR_METRICS_PORT=str(free_port()))
 
     def cli(self, *args, check=True):
         r = subprocess.run([CLI, *args], env=self.env, capture_output=True, text=True)

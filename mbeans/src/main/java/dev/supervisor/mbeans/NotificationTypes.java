@@ -16,6 +16,12 @@ public final class NotificationTypes {
     public static final String RELOAD_DONE = "supervisor.reload.done";
     public static final String RELOAD_FAILED = "supervisor.reload.failed";
 
+    /** What the God and an App send (every type above, for its apps). */
+    public static final String[] APP_TYPES = {PROCESS_STATUS, RESTART_OVERLIMIT, RELOAD_STARTED, RELOAD_STEP, RELOAD_DONE,
+            RELOAD_FAILED};
+    /** What a Process sends. */
+    public static final String[] PROCESS_TYPES = {PROCESS_STATUS};
+
     private NotificationTypes() {
     }
 }

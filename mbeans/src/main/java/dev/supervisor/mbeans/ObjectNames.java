@@ -27,14 +27,22 @@ public final class ObjectNames {
         return parse(DOMAIN + ":type=Process,app=" + app + ",id=" + id);
     }
 
-    /** An old instance set aside by a reload while it drains (pm2's {@code _old_<id>}). */
+    /**
+     * An old instance set aside by a reload while it drains (pm2's {@code _old_<id>}). A type of its own: the
+     * instance's {@link #process} name stays registered across the reload, so a console tab open on it is kept.
+     */
     public static ObjectName drainingProcess(String app, int id, long pid) {
-        return parse(DOMAIN + ":type=Process,app=" + app + ",id=" + id + ",draining=" + pid);
+        return parse(DOMAIN + ":type=DrainingProcess,app=" + app + ",id=" + id + ",pid=" + pid);
     }
 
-    /** Every Process MBean of one app, draining ones included. */
+    /** Every Process MBean of one app (not the draining ones). */
     public static ObjectName processesOf(String app) {
         return parse(DOMAIN + ":type=Process,app=" + app + ",*");
+    }
+
+    /** The DrainingProcess MBeans of one app. */
+    public static ObjectName drainingProcessesOf(String app) {
+        return parse(DOMAIN + ":type=DrainingProcess,app=" + app + ",*");
     }
 
     private static ObjectName parse(String name) {

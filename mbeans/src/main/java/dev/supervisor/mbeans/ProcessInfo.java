@@ -18,12 +18,32 @@ public final class ProcessInfo {
     private final String outLog;
     private final String errLog;
     private final long createdAt;
+    private final double cpuPercent;
+    private final long memoryBytes;
+    private final long pssBytes;
+    private final int threads;
+    private final int openFds;
 
-    @ConstructorProperties({"id", "name", "namespace", "status", "pid", "uptimeMillis", "restarts",
-            "unstableRestarts", "lastExit", "instanceIndex", "privatePort", "outLog", "errLog", "createdAt"})
+    /** A row without resource figures (they come from the sampler: see {@link #withUsage}). */
     public ProcessInfo(int id, String name, String namespace, String status, long pid, long uptimeMillis,
                        int restarts, int unstableRestarts, String lastExit, int instanceIndex, int privatePort,
                        String outLog, String errLog, long createdAt) {
+        this(id, name, namespace, status, pid, uptimeMillis, restarts, unstableRestarts, lastExit, instanceIndex,
+                privatePort, outLog, errLog, createdAt, 0, 0, 0, 0, 0);
+    }
+
+    @ConstructorProperties({"id", "name", "namespace", "status", "pid", "uptimeMillis", "restarts",
+            "unstableRestarts", "lastExit", "instanceIndex", "privatePort", "outLog", "errLog", "createdAt",
+            "cpuPercent", "memoryBytes", "pssBytes", "threads", "openFds"})
+    public ProcessInfo(int id, String name, String namespace, String status, long pid, long uptimeMillis,
+                       int restarts, int unstableRestarts, String lastExit, int instanceIndex, int privatePort,
+                       String outLog, String errLog, long createdAt, double cpuPercent, long memoryBytes,
+                       long pssBytes, int threads, int openFds) {
+        this.cpuPercent = cpuPercent;
+        this.memoryBytes = memoryBytes;
+        this.pssBytes = pssBytes;
+        this.threads = threads;
+        this.openFds = openFds;
         this.id = id;
         this.name = name;
         this.namespace = namespace;
@@ -59,6 +79,22 @@ public final class ProcessInfo {
     public String getErrLog() { return errLog; }
     /** Epoch millis when this instance was created. */
     public long getCreatedAt() { return createdAt; }
+    /** CPU of the instance's whole process group over the last sample, in % of one core (pm2's "cpu"). */
+    public double getCpuPercent() { return cpuPercent; }
+    /** Resident memory of the instance's whole process group, in bytes (pm2's "mem"). */
+    public long getMemoryBytes() { return memoryBytes; }
+    /** Proportional set size of the process group (shared pages split between their users), in bytes. */
+    public long getPssBytes() { return pssBytes; }
+    /** Threads of every process of the group. */
+    public int getThreads() { return threads; }
+    /** Open file descriptors of every process of the group. */
+    public int getOpenFds() { return openFds; }
+
+    /** This row with the sampler's figures. */
+    public ProcessInfo withUsage(double cpu, long memory, long pss, int threadCount, int fds) {
+        return new ProcessInfo(id, name, namespace, status, pid, uptimeMillis, restarts, unstableRestarts, lastExit,
+                instanceIndex, privatePort, outLog, errLog, createdAt, cpu, memory, pss, threadCount, fds);
+    }
 
     @Override
     public String toString() {

@@ -2,15 +2,16 @@ package dev.supervisor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.supervisor.config.Units;
+import dev.supervisor.metrics.UsageFormat;
 
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Prints the process list as pm2 users know it: id, name, namespace, pid, uptime, restarts, status. */
+/** Prints the process list as pm2 users know it: id, name, namespace, pid, uptime, restarts, status, cpu, mem. */
 final class ProcessTable {
-    private static final String[] HEADERS = {"id", "name", "namespace", "pid", "uptime", "↺", "status", "port"};
+    private static final String[] HEADERS = {"id", "name", "namespace", "pid", "uptime", "↺", "status", "cpu", "mem", "port"};
 
     private ProcessTable() {
     }
@@ -26,6 +27,8 @@ final class ProcessTable {
                     pid == 0 ? "0" : Long.toString(pid),
                     up == 0 ? "0" : Units.formatDuration(Duration.ofMillis(up)),
                     p.path("restarts").asText(), p.path("status").asText(),
+                    pid == 0 ? "0%" : UsageFormat.cpu(p.path("cpuPercent").asDouble()),
+                    pid == 0 ? "0b" : UsageFormat.memory(p.path("memoryBytes").asLong()),
                     priv == 0 ? "" : Integer.toString(priv)});
         }
         int[] w = new int[HEADERS.length];

@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
         subcommands = {
                 SupervisorCli.Start.class, SupervisorCli.Stop.class, SupervisorCli.Restart.class, SupervisorCli.Reload.class,
                 SupervisorCli.Delete.class, SupervisorCli.Scale.class, SupervisorCli.ListCmd.class, SupervisorCli.Describe.class,
-                SupervisorCli.Logs.class, SupervisorCli.Flush.class, SupervisorCli.ReloadLogs.class, SupervisorCli.Ping.class,
+                SupervisorCli.Logs.class, Monit.class, SupervisorCli.Flush.class, SupervisorCli.ReloadLogs.class, SupervisorCli.Ping.class,
                 SupervisorCli.Save.class, SupervisorCli.Resurrect.class, SupervisorCli.Kill.class, SupervisorCli.SendSignal.class,
                 SupervisorCli.Reset.class, SupervisorCli.Console.class, SupervisorCli.Startup.class, SupervisorCli.DaemonCmd.class,
                 CommandLine.HelpCommand.class})
@@ -453,6 +453,7 @@ public final class SupervisorCli {
             cli.out.println("hawtio console: " + s.consoleUrl() + "  (" + c.read(GOD, "ConsoleStatus").asText() + ")");
             cli.out.println("Jolokia:        " + s.jolokiaUrl());
             cli.out.println("JMX:            " + c.read(GOD, "JmxStatus").asText());
+            cli.out.println("metrics: " + c.read(GOD, "MetricsStatus").asText().replaceFirst("^up at ", ""));
             cli.out.println("credentials:    " + s.credentialsFile() + " (username, password; the same for all three)");
             return 0;
         }

@@ -1,6 +1,7 @@
 package dev.supervisor.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * How the daemon runs: where its state lives and which ports it opens. Loaded by {@link DaemonSettingsLoader}
@@ -16,10 +17,22 @@ import java.nio.file.Path;
  * @param logs          default log rotation for apps
  * @param installDir    where bin/, conf/ and the jars are
  * @param frontBind     address the apps' fronts bind their public ports on (127.0.0.1 unless configured)
+ * @param sampleInterval how often CPU and memory of every instance are sampled ({@code sample_interval}, 2s)
+ * @param metricsPort   the Prometheus/OpenMetrics endpoint's port ({@code metrics_port}, 8779); 0 picks a free one
+ * @param metricsEnabled serve the metrics endpoint at all ({@code metrics_enabled})
  */
 public record DaemonSettings(Path home, String bindHost, int jolokiaPort, int consolePort, boolean consoleEnabled,
                              int jmxPort, String jmxHost, boolean jmxTls, LogPolicy logs, Path installDir,
-                             String frontBind) {
+                             String frontBind, Duration sampleInterval, int metricsPort, boolean metricsEnabled) {
+    public static final Duration DEFAULT_SAMPLE_INTERVAL = Duration.ofSeconds(2);
+
+    public DaemonSettings(Path home, String bindHost, int jolokiaPort, int consolePort, boolean consoleEnabled,
+                          int jmxPort, String jmxHost, boolean jmxTls, LogPolicy logs, Path installDir,
+                          String frontBind) {
+        // Used by tests and embedders: the metrics endpoint takes any free port rather than a fixed one.
+        this(home, bindHost, jolokiaPort, consolePort, consoleEnabled, jmxPort, jmxHost, jmxTls, logs, installDir, frontBind,
+                DEFAULT_SAMPLE_INTERVAL, 0, true);
+    }
 
     /** Fronts bind where the management ports do. */
     public DaemonSettings(Path home, String bindHost, int jolokiaPort, int consolePort, boolean consoleEnabled,
@@ -51,11 +64,17 @@ public record DaemonSettings(Path home, String bindHost, int jolokiaPort, int co
         return "http://" + hostForUrl(bindHost) + ":" + consolePort + "/hawtio/";
     }
 
+    /** The Prometheus scrape URL for the configured port (the daemon knows the bound one). */
+    public String metricsUrl() {
+        return "http://" + hostForUrl(bindHost) + ":" + metricsPort + "/metrics";
+    }
+
     private static String hostForUrl(String host) {
         return "0.0.0.0".equals(host) ? "127.0.0.1" : host;
     }
 
     public DaemonSettings withPorts(int jolokia, int console, int jmx) {
-        return new DaemonSettings(home, bindHost, jolokia, console, consoleEnabled, jmx, jmxHost, jmxTls, logs, installDir, frontBind);
+        return new DaemonSettings(home, bindHost, jolokia, console, consoleEnabled, jmx, jmxHost, jmxTls, logs, installDir, frontBind,
+                sampleInterval, metricsPort, metricsEnabled);
     }
 }

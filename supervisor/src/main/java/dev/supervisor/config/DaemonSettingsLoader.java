@@ -7,18 +7,21 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Daemon settings come from, in order of precedence: environment variables ({@code SUPERVISOR_HOME},
- * {@code SUPERVISOR_JOLOKIA_PORT}, {@code SUPERVISOR_CONSOLE_PORT}, {@code SUPERVISOR_JMX_PORT}), then
+ * {@code SUPERVISOR_JOLOKIA_PORT}, {@code SUPERVISOR_CONSOLE_PORT}, {@code SUPERVISOR_JMX_PORT},
+ * {@code SUPERVISOR_METRICS_PORT}), then
  * {@code $SUPERVISOR_HOME/daemon.yml}, then {@code <install>/conf/daemon.yml}, then built-in defaults.
  */
 public final class DaemonSettingsLoader {
     private static final Set<String> FIELDS = Set.of("bind", "jolokia_port", "console_port", "console_enabled",
-            "jmx_port", "jmx_host", "jmx_tls", "log_max_size", "log_retain", "front_bind");
+            "jmx_port", "jmx_host", "jmx_tls", "log_max_size", "log_retain", "front_bind",
+            "sample_interval", "metrics_port", "metrics_enabled");
 
     private DaemonSettingsLoader() {
     }
@@ -38,6 +41,16 @@ public final class DaemonSettingsLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file + ": field 'log_max_size': " + e.getMessage());
         }
+        Duration sampleInterval;
+        try {
+            sampleInterval = Units.parseDuration(f.text("sample_interval", "2s"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": field 'sample_interval': " + e.getMessage());
+        }
+        if (sampleInterval.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new ConfigException(file + ": field 'sample_interval': " + f.text("sample_interval", "")
+                    + " is too short (at least 100ms; e.g. 2s)");
+        }
         return new DaemonSettings(home,
                 f.text("bind", "127.0.0.1"),
                 port(env, "SUPERVISOR_JOLOKIA_PORT", f.integer("jolokia_port", 8778)),
@@ -47,7 +60,10 @@ public final class DaemonSettingsLoader {
                 f.text("jmx_host", "127.0.0.1"),
                 Boolean.parseBoolean(f.text("jmx_tls", "false")),
                 logs, installDir,
-                f.text("front_bind", f.text("bind", "127.0.0.1")));
+                f.text("front_bind", f.text("bind", "127.0.0.1")),
+                sampleInterval,
+                port(env, "SUPERVISOR_METRICS_PORT", f.integer("metrics_port", 8779)),
+                Boolean.parseBoolean(env.getOrDefault("SUPERVISOR_METRICS_ENABLED", f.text("metrics_enabled", "true"))));
     }
 
     private static int port(Map<String, String> env, String var, int dflt) {

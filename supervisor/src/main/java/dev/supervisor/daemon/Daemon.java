@@ -8,7 +8,9 @@ import dev.supervisor.front.Front;
 import dev.supervisor.front.FrontEventLoops;
 import dev.supervisor.front.Fronts;
 import dev.supervisor.god.DumpFile;
+import dev.supervisor.god.App;
 import dev.supervisor.god.God;
+import dev.supervisor.god.Instance;
 import dev.supervisor.god.InstanceServices;
 import dev.supervisor.god.MemoryLimit;
 import dev.supervisor.logs.LogFiles;
@@ -18,6 +20,9 @@ import dev.supervisor.management.JmxRemoteConnector;
 import dev.supervisor.management.JolokiaAgent;
 import dev.supervisor.management.console.HawtioConsole;
 import dev.supervisor.management.MBeanRegistrar;
+import dev.supervisor.management.SupervisorMetrics;
+import dev.supervisor.metrics.ProcessGroups;
+import dev.supervisor.metrics.Sampler;
 import dev.supervisor.readiness.ReadinessProbe;
 import dev.supervisor.readiness.ReadinessProbes;
 import dev.supervisor.readiness.ReadinessSpec;
@@ -54,12 +59,15 @@ public final class Daemon implements AutoCloseable {
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private God god;
+    private volatile God god;
+    private Sampler sampler;
     private JolokiaAgent jolokia;
     private Credentials credentials;
     private volatile HawtioConsole console;
     private volatile String consoleStatus = "not started";
     private volatile String jmxStatus = "not started";
+    private volatile String metricsStatus = "not started";
+    private volatile SupervisorMetrics metrics;
 
     private Daemon(DaemonSettings settings) {
         this.settings = settings;
@@ -106,7 +114,13 @@ public final class Daemon implements AutoCloseable {
         FrontEventLoops loops = new FrontEventLoops();
         closeInReverse.add(loops);
 
-        MBeanRegistrar registrar = new MBeanRegistrar(ManagementFactory.getPlatformMBeanServer());
+        // The sampler reads the God's table through a small interface of its own; it starts once the God exists.
+        Sampler sampler = new Sampler(this::liveGroups, settings.sampleInterval());
+        closeInReverse.add(sampler);
+        this.sampler = sampler;
+        SupervisorMetrics metrics = new SupervisorMetrics(() -> god, sampler);
+        closeInReverse.add(metrics);
+        MBeanRegistrar registrar = new MBeanRegistrar(ManagementFactory.getPlatformMBeanServer(), sampler, metrics);
         ReadinessProbes probes = new ReadinessProbes(probeScheduler, urlScheduler, settings.home().resolve("run"));
         InstanceServices services = new InstanceServices(scheduler, worker, signals, owners,
                 (app, id, port) -> probeFor(probes, app, id, port), logs, settings.logDir(), registrar);
@@ -118,7 +132,9 @@ public final class Daemon implements AutoCloseable {
         // Closed after the God (reverse order): a clean shutdown deletes the record once every app has stopped.
         closeInReverse.add(record);
         closeInReverse.add(god);
-        registrar.registerGod(god, Installation.version(), settings.home(), this::closeAndExitAfterReply, this::consoleStatus, this::jmxStatus);
+        registrar.registerGod(god, Installation.version(), settings.home(), this::closeAndExitAfterReply, this::consoleStatus,
+                this::jmxStatus, this::metricsStatus);
+        sampler.start();
 
         MemoryLimit memoryLimit = new MemoryLimit(god);
         memoryScan.scheduleAtFixedRate(() -> {
@@ -136,6 +152,7 @@ public final class Daemon implements AutoCloseable {
         closeInReverse.add(jolokia);
         startConsole(policy);
         startJmxConnector();
+        startMetrics(metrics);
         LOG.info("supervisor {} ready: Jolokia at {}, home {}", Installation.version(), jolokia.url(), settings.home());
     }
 
@@ -210,6 +227,33 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** The Prometheus endpoint; a failure to bind leaves it down, not the daemon. */
+    private void startMetrics(SupervisorMetrics metrics) {
+        if (!settings.metricsEnabled()) {
+            metricsStatus = "disabled (metrics_enabled: false)";
+            return;
+        }
+        this.metrics = metrics;
+        try {
+            metrics.serve(settings.bindHost(), settings.metricsPort(), credentials);
+            metricsStatus = "up at " + metricsUrl();
+            LOG.info("metrics {}", metricsStatus);
+        } catch (RuntimeException e) {
+            metricsStatus = "down: " + e.getMessage();
+            LOG.error("metrics {}", metricsStatus);
+        }
+    }
+
+    /** The scrape URL with the port actually bound. */
+    public String metricsUrl() {
+        return "http://" + ("0.0.0.0".equals(settings.bindHost()) ? "127.0.0.1" : settings.bindHost()) + ":"
+                + (metrics == null ? settings.metricsPort() : metrics.port()) + "/metrics";
+    }
+
+    public String metricsStatus() {
+        return metricsStatus;
+    }
+
     public String consoleStatus() {
         HawtioConsole c = console;
         return c == null ? consoleStatus : c.status();
@@ -247,6 +291,28 @@ public final class Daemon implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the state directory " + settings.home() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Every instance with a process, draining ones included: what the sampler reads. */
+    private List<ProcessGroups.Group> liveGroups() {
+        God g = god;
+        if (g == null) {
+            return List.of();
+        }
+        List<ProcessGroups.Group> out = new ArrayList<>();
+        for (App app : g.apps()) {
+            for (Instance i : app.allInstances()) {
+                long pid = i.pid();
+                if (pid != 0) {
+                    out.add(new ProcessGroups.Group(app.name(), i.id(), pid));
+                }
+            }
+        }
+        return out;
+    }
+
+    public Sampler sampler() {
+        return sampler;
     }
 
     public God god() {

@@ -29,6 +29,11 @@ public interface Front extends AutoCloseable {
 
     List<Backend> backends();
 
+    /** Requests, errors and work in flight, for metrics. */
+    default FrontCounters counters() {
+        return FrontCounters.NONE;
+    }
+
     /** Unbinds the port and closes every connection. */
     @Override
     void close();

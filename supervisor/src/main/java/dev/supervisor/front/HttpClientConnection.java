@@ -96,7 +96,9 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void startExchange(HttpRequest request) {
+        front.countRequest();
         if (current != null || request.decoderResult().isFailure()) {
+            front.countError();
             ReferenceCountUtil.release(request);
             closing = true;
             client.writeAndFlush(ErrorResponses.of(HttpResponseStatus.BAD_REQUEST, "bad request", true, client.alloc()))
@@ -359,6 +361,7 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
         exchange.responseStarted = true;
         exchange.responseComplete = true;
         exchange.closeClientAfter = !exchange.requestComplete || !exchange.clientKeepAlive;
+        front.countError();
         client.writeAndFlush(ErrorResponses.of(status, text, exchange.closeClientAfter, client.alloc()),
                 client.newPromise().addListener(exchange));
     }

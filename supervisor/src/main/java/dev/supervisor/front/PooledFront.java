@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the HTTP and TCP fronts share: the public port, the pool of backends with their drain bookkeeping, the
@@ -23,6 +24,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * handled and what is left to do once a backend has drained.
  */
 abstract class PooledFront implements Front {
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final FrontCounters counters = new FrontCounters() {
+        @Override public long requests() { return requests.sum(); }
+        @Override public long errors() { return errors.sum(); }
+        @Override public int inFlight() { return pool().allTracked().stream().mapToInt(BackendSlot::active).sum(); }
+    };
     private static final Logger LOG = LogManager.getLogger(PooledFront.class);
 
     private final String appName;
@@ -117,6 +125,18 @@ abstract class PooledFront implements Front {
     }
 
     @Override
+    public FrontCounters counters() {
+        return counters;
+    }
+
+    void countRequest() {
+        requests.increment();
+    }
+
+    void countError() {
+        errors.increment();
+    }
+
     public List<Backend> backends() {
         return pool.backends();
     }

@@ -31,6 +31,7 @@ final class TcpClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
+        front.countRequest();
         deadline = System.nanoTime() + front.settings().backendWait().toNanos();
         connectBackend();
         ctx.fireChannelActive();
@@ -47,6 +48,7 @@ final class TcpClientConnection extends ChannelInboundHandlerAdapter {
         if (slot == null) {
             if (System.nanoTime() - deadline >= 0) {
                 LOG.info("app {}: no backend accepted a connection from {}", front.appName(), client.remoteAddress());
+                front.countError();
                 client.close();
                 return;
             }

@@ -10,16 +10,23 @@ import dev.supervisor.mbeans.ReloadStep;
 import dev.supervisor.reload.ReloadRequest;
 
 import javax.management.NotificationBroadcasterSupport;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Thin adapter: one app as {@code supervisor:type=App,name=<name>}; every operation goes to the God. */
 final class AppMBean extends NotificationBroadcasterSupport implements AppMXBean {
     private final App app;
     private final God god;
+    private final Usage usage;
+    private final AppHistory history;
 
-    AppMBean(App app, God god) {
+    AppMBean(App app, God god, Usage usage, AppHistory history) {
+        super(Notifications.APP_AND_GOD);
         this.app = app;
         this.god = god;
+        this.usage = usage;
+        this.history = history;
     }
 
     @Override public String getName() { return app.name(); }
@@ -31,7 +38,21 @@ final class AppMBean extends NotificationBroadcasterSupport implements AppMXBean
     @Override public String getStatus() { return app.statusSummary(); }
     @Override public int getPort() { return app.config().port(); }
     @Override public String getFront() { return app.config().port() == 0 ? "none" : app.config().front().label(); }
-    @Override public List<ProcessInfo> getProcesses() { return app.allInstances().stream().map(Instance::info).toList(); }
+    @Override
+    public Map<String, ProcessInfo> getProcesses() {
+        Map<String, ProcessInfo> byKey = new LinkedHashMap<>();
+        for (ProcessInfo p : rows()) {
+            byKey.put("draining".equals(p.getStatus()) ? p.getId() + "-old-" + p.getPid() : Integer.toString(p.getId()), p);
+        }
+        return byKey;
+    }
+    @Override public double getCpuPercent() { return Usage.round(rows().stream().mapToDouble(ProcessInfo::getCpuPercent).sum()); }
+    @Override public long getMemoryBytes() { return rows().stream().mapToLong(ProcessInfo::getMemoryBytes).sum(); }
+    @Override public List<String> getEvents() { return history.events(app.name()); }
+
+    private List<ProcessInfo> rows() {
+        return app.allInstances().stream().map(i -> usage.enrich(i.info())).toList();
+    }
     @Override public String getReloadState() { return app.reloads().state().label(); }
     @Override public ReloadStep getReloadStep() { return app.reloads().step(); }
     @Override public String getReloadDetail() { return app.reloads().detail(); }

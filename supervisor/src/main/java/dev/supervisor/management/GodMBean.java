@@ -3,7 +3,10 @@ package dev.supervisor.management;
 import dev.supervisor.config.AppConfig;
 import dev.supervisor.config.AppsFileLoader;
 import dev.supervisor.god.God;
+import dev.supervisor.god.Instance;
+import dev.supervisor.metrics.UsageFormat;
 import dev.supervisor.mbeans.GodMXBean;
+import dev.supervisor.process.ProcessStatus;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.mbeans.ReloadProgress;
 import dev.supervisor.mbeans.ReloadResult;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /** Thin adapter: the God as {@code supervisor:type=God}. It also emits every notification of the daemon. */
 final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean {
@@ -27,9 +31,18 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
 
     private final Supplier<String> consoleStatus;
     private final Supplier<String> jmxStatus;
+    private final Usage usage;
 
-    GodMBean(God god, String version, Path home, Runnable shutdown, Supplier<String> consoleStatus, Supplier<String> jmxStatus) {
+    private final Supplier<String> metricsStatus;
+    private final AppHistory history;
+
+    GodMBean(God god, String version, Path home, Runnable shutdown, Supplier<String> consoleStatus, Supplier<String> jmxStatus,
+             Supplier<String> metricsStatus, Usage usage, AppHistory history) {
+        super(Notifications.APP_AND_GOD);
+        this.history = history;
         this.god = god;
+        this.metricsStatus = metricsStatus;
+        this.usage = usage;
         this.consoleStatus = consoleStatus;
         this.jmxStatus = jmxStatus;
         this.version = version;
@@ -47,10 +60,34 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     @Override public String getHome() { return home.toString(); }
     @Override public String getConsoleStatus() { return consoleStatus.get(); }
     @Override public String getJmxStatus() { return jmxStatus.get(); }
+    @Override public String getMetricsStatus() { return metricsStatus.get(); }
+
+    @Override public int getLaunchingCount() { return countStatus(ProcessStatus.LAUNCHING); }
+    @Override public int getErroredCount() { return countStatus(ProcessStatus.ERRORED); }
+    @Override public int getStoppedCount() { return countStatus(ProcessStatus.STOPPED); }
+    @Override public int getWaitingRestartCount() { return countStatus(ProcessStatus.WAITING_RESTART); }
+    @Override public boolean isHealthy() { return getUnhealthy().isEmpty(); }
+    @Override public double getCpuPercent() { return Usage.round(list().stream().mapToDouble(ProcessInfo::getCpuPercent).sum()); }
+    @Override public long getMemoryBytes() { return list().stream().mapToLong(ProcessInfo::getMemoryBytes).sum(); }
+
+    /** Instances serving under their ids (not the old ones a reload is draining). */
+    private int countStatus(ProcessStatus status) {
+        return (int) god.apps().stream().flatMap(a -> a.instances().stream()).filter(i -> i.status() == status).count();
+    }
+
+    @Override
+    public String getUnhealthy() {
+        // Stopped (or stopping) means stopped on purpose; anything else that is not online should be.
+        return god.apps().stream().flatMap(a -> a.instances().stream())
+                .filter(i -> i.status() != ProcessStatus.ONLINE && i.status() != ProcessStatus.STOPPED
+                        && i.status() != ProcessStatus.STOPPING)
+                .map(i -> i.app().name() + "[" + i.id() + "] " + i.status().label())
+                .collect(Collectors.joining(", "));
+    }
 
     @Override
     public List<ProcessInfo> list() {
-        return god.list();
+        return god.list().stream().map(usage::enrich).toList();
     }
 
     @Override
@@ -116,7 +153,40 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     }
 
     @Override public List<Integer> scale(String app, int instances) { return Operations.call(() -> god.scale(app, instances)); }
-    @Override public String describe(String target) { return Operations.call(() -> god.describe(target)); }
+    @Override
+    public String describe(String target) {
+        return Operations.call(() -> god.describe(target) + resources(target) + events(target));
+    }
+
+    /** The recent events of every described app. */
+    private String events(String target) {
+        StringBuilder sb = new StringBuilder();
+        god.resolve(target).stream().map(i -> i.app().name()).distinct().forEach(app -> {
+            List<String> events = history.events(app);
+            sb.append("Recent events of ").append(app).append(events.isEmpty() ? ": none yet" : "").append('\n');
+            events.forEach(e -> sb.append("  ").append(e).append('\n'));
+        });
+        return sb.toString();
+    }
+
+    /** The sampler's figures for every described instance (old ones a reload is draining included). */
+    private String resources(String target) {
+        StringBuilder sb = new StringBuilder();
+        for (Instance i : god.resolve(target)) {
+            List<Instance> shown = new java.util.ArrayList<>(List.of(i));
+            i.app().asideInstances().stream().filter(x -> x.id() == i.id()).forEach(shown::add);
+            for (Instance x : shown) {
+                long pid = x.pid();
+                String label = x.app().name() + "[" + x.id() + "]" + (x.isAside() ? " (old)" : "");
+                sb.append(String.format("  %-18s %s%n", label, usage.of(pid).map(u -> "pid " + pid + ": cpu " + UsageFormat.cpu(u.cpuPercent())
+                        + " (" + String.format(java.util.Locale.ROOT, "%.1f", u.cpuSecondsTotal()) + " s in all), mem "
+                        + UsageFormat.memory(u.memoryBytes()) + " (pss " + UsageFormat.memory(u.pssBytes()) + "), "
+                        + u.threads() + " threads, " + u.openFds() + " open fds, " + u.processes() + " process(es)")
+                        .orElse(pid == 0 ? "not running" : "pid " + pid + ": not sampled yet")));
+            }
+        }
+        return sb.length() == 0 ? "" : "Resources (whole process group, last sample)\n" + sb + "\n";
+    }
     @Override public List<Integer> sendSignal(String signal, String target) { return Operations.call(() -> god.sendSignal(signal, target)); }
     @Override public List<Integer> reset(String target) { return Operations.call(() -> god.reset(target)); }
     @Override public String ping() { return "pong"; }

@@ -1,6 +1,7 @@
 package dev.supervisor.management;
 
 import dev.supervisor.config.ConfigException;
+import dev.supervisor.errors.UserError;
 import dev.supervisor.front.PortInUseException;
 import dev.supervisor.god.SupervisorException;
 import dev.supervisor.process.LaunchException;
@@ -8,8 +9,9 @@ import dev.supervisor.process.LaunchException;
 import java.util.function.Supplier;
 
 /**
- * Runs an MBean operation and turns our typed exceptions into JDK ones with the same message: a JMX client
- * (JConsole, Jolokia, hawtio) has none of our classes, but must still see what went wrong and where.
+ * Runs an MBean operation and turns the errors a user can act on ({@link UserError}, and the older typed ones)
+ * into {@link IllegalArgumentException} with the same message: a remote JMX client (JConsole, hawtio) has none of
+ * our classes but can read a JDK one, and Jolokia answers it with 400, a client error.
  */
 final class Operations {
     private Operations() {
@@ -18,10 +20,14 @@ final class Operations {
     static <T> T call(Supplier<T> op) {
         try {
             return op.get();
-        } catch (SupervisorException | ConfigException | PortInUseException | LaunchException e) {
-            throw new IllegalArgumentException(e.getMessage());
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IllegalArgumentException(e.getMessage());
+        } catch (RuntimeException e) {
+            // instanceof rather than catch clauses: these types are being moved under UserError.
+            if (e instanceof UserError || e instanceof SupervisorException || e instanceof ConfigException
+                    || e instanceof PortInUseException || e instanceof LaunchException
+                    || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+            throw e;
         }
     }
 

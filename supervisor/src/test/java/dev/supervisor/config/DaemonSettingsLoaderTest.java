@@ -49,6 +49,28 @@ class DaemonSettingsLoaderTest {
                 .hasMessageContaining(home.resolve("daemon.yml").toString()).hasMessageContaining("unknown setting 'jolokia_prot'");
     }
 
+    @Test
+    void samplingAndMetricsSettings() throws IOException {
+        DaemonSettings defaults = DaemonSettingsLoader.load(Map.of("SUPERVISOR_HOME", home.toString()), projectRoot());
+        assertThat(defaults.sampleInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(defaults.metricsPort()).isEqualTo(8779);
+        assertThat(defaults.metricsEnabled()).isTrue();
+
+        Files.writeString(home.resolve("daemon.yml"), "sample_interval: 5s\nmetrics_port: 9300\nmetrics_enabled: false\n");
+        DaemonSettings s = DaemonSettingsLoader.load(Map.of("SUPERVISOR_HOME", home.toString(), "SUPERVISOR_METRICS_PORT", "9301"), projectRoot());
+        assertThat(s.sampleInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(s.metricsPort()).isEqualTo(9301);
+        assertThat(s.metricsEnabled()).isFalse();
+
+        Files.writeString(home.resolve("daemon.yml"), "sample_interval: often\n");
+        assertThatThrownBy(() -> DaemonSettingsLoader.load(Map.of("SUPERVISOR_HOME", home.toString()), projectRoot()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(home.resolve("daemon.yml").toString())
+                .hasMessageContaining("'sample_interval'").hasMessageContaining("'often' is not a duration");
+        Files.writeString(home.resolve("daemon.yml"), "sample_interval: 10ms\n");
+        assertThatThrownBy(() -> DaemonSettingsLoader.load(Map.of("SUPERVISOR_HOME", home.toString()), projectRoot()))
+                .hasMessageContaining("'sample_interval': 10ms is too short (at least 100ms");
+    }
+
     private static Path projectRoot() {
         Path p = Path.of("").toAbsolutePath();
         return Files.exists(p.resolve("conf")) ? p : p.getParent();

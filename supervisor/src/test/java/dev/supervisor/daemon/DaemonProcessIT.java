@@ -40,6 +40,7 @@ class DaemonProcessIT {
         env.put("SUPERVISOR_HOME", home.toString());
         env.put("SUPERVISOR_JOLOKIA_PORT", Integer.toString(Fixtures.freePort()));
         env.put("SUPERVISOR_CONSOLE_PORT", Integer.toString(Fixtures.freePort()));
+        env.put("SUPERVISOR_METRICS_PORT", Integer.toString(Fixtures.freePort()));
     }
 
     @AfterEach

@@ -6,6 +6,7 @@ import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.mbeans.ReloadResult;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.management.JMException;
@@ -55,7 +56,10 @@ public final class DemoApp implements AppMXBean, AutoCloseable {
     @Override public String getStatus() { return "online 2/2"; }
     @Override public int getPort() { return 0; }
     @Override public String getFront() { return "none"; }
-    @Override public List<ProcessInfo> getProcesses() { return List.of(); }
+    @Override public Map<String, ProcessInfo> getProcesses() { return Map.of(); }
+    @Override public List<String> getEvents() { return List.of(); }
+    @Override public double getCpuPercent() { return 0; }
+    @Override public long getMemoryBytes() { return 0; }
     @Override public String getReloadState() { return "idle"; }
     @Override public dev.supervisor.mbeans.ReloadStep getReloadStep() { return dev.supervisor.mbeans.ReloadStep.NONE; }
     @Override public String getReloadDetail() { return ""; }
