@@ -149,6 +149,70 @@ class HostileInputIT {
         assertThat(statuses).contains(200);
     }
 
+    // ---- a page on another origin, in the operator's browser ----
+
+    @Test
+    void aPageOnAnotherOriginCannotActThroughTheOperatorsBrowser() throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        Path chromedriver = Path.of("/usr/bin/chromedriver");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(chromedriver),
+                "chromium and chromedriver are needed");
+        cli("start", Fixtures.appsFile(home.resolve("apps"), Fixtures.app("control")).toString());
+        await().atMost(Duration.ofSeconds(60)).until(() -> appStatus("control").startsWith("online"));
+        String webPids = appAttribute("web", "Pids");
+
+        try (AttackerSite attacker = new AttackerSite(); Browser browser = new Browser(chromium, chromedriver, home)) {
+            // The operator: logged in to the console, and basic credentials cached for the agent.
+            browser.logInToConsole(consoleBase(), admin.username(), admin.password());
+            assertThat(browser.cookie("JSESSIONID")).as("session cookie").isNotNull();
+            assertThat(browser.cookie("JSESSIONID").getSameSite()).isEqualTo("Strict");
+            assertThat(browser.cookie("JSESSIONID").isHttpOnly()).isTrue();
+            browser.open("http://" + admin.username() + ":" + admin.password() + "@127.0.0.1:" + jolokiaPort
+                    + "/jolokia/version");
+            assertThat(browser.text()).contains("\"agent\"");
+
+            String stop = "exec/supervisor:type=App,name=web/stop";
+            String stopJson = "{\"type\":\"exec\",\"mbean\":\"supervisor:type=App,name=web\",\"operation\":\"stop\"}";
+            for (String endpoint : List.of(agentUrl(), consoleBase() + "/jolokia")) {
+                // A top-level navigation: the page the browser ends on is our refusal.
+                browser.open(attacker.page("navigate", endpoint + "/" + stop, ""));
+                browser.awaitUrlStartsWith(endpoint);
+                assertThat(browser.text()).as("navigation to " + endpoint).contains("cross-site request refused");
+                // A text/plain form POST.
+                browser.open(attacker.page("form", endpoint + "/", stopJson));
+                browser.awaitUrlStartsWith(endpoint);
+                assertThat(browser.text()).as("form POST to " + endpoint).contains("refused");
+                // no-cors fetches, small and 40 MB: the page cannot read the answer; the app must still run.
+                browser.open(attacker.page("fetch", endpoint + "/", stopJson));
+                browser.awaitTitle("settled");
+                browser.open(attacker.page("fetch40m", endpoint + "/", ""));
+                browser.awaitTitle("settled");
+            }
+            assertThat(appStatus("web")).startsWith("online");
+            assertThat(appAttribute("web", "Pids")).isEqualTo(webPids);
+
+            // Controls: the same browser, its credentials and session, acting from the address bar works.
+            browser.open(consoleBase() + "/jolokia/exec/supervisor:type=App,name=control/stop");
+            await().atMost(Duration.ofSeconds(30)).until(() -> appStatus("control").startsWith("stopped"));
+            browser.open(agentUrl() + "/exec/supervisor:type=App,name=control/start");
+            await().atMost(Duration.ofSeconds(30)).until(() -> appStatus("control").startsWith("online"));
+        }
+    }
+
+    String appStatus(String app) {
+        return appAttribute(app, "Status");
+    }
+
+    String appAttribute(String app, String attribute) {
+        Http.Response r = Http.get(agentUrl() + "/read/supervisor:type=App,name=" + app + "/" + attribute,
+                admin.username(), admin.password());
+        try {
+            return JSON.readTree(r.body()).get("value").toString().replace("\"", "");
+        } catch (IOException | NullPointerException e) {
+            return "unreadable: " + r.body();
+        }
+    }
+
     // ---- helpers ----
 
     boolean appServes() {
