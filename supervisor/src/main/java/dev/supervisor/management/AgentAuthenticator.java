@@ -13,8 +13,8 @@ import javax.security.auth.Subject;
 /**
  * Basic authentication of the Jolokia agent against the credentials file: the admin and the viewer. Failures are
  * throttled and logged with the client's address ({@link AuthThrottle}). On success the request runs as a subject
- * with the user's role: Jolokia runs a request as the subject in {@value #JOLOKIA_SUBJECT}, and
- * {@link RoleRestrictor} reads it.
+ * with the user's role ({@link #subjectOf}): Jolokia runs a request as the subject in {@value #JOLOKIA_SUBJECT},
+ * and {@link RoleRestrictor} reads it.
  */
 final class AgentAuthenticator extends Authenticator {
     static final String JOLOKIA_SUBJECT = "org.jolokia.jaasSubject";
@@ -56,10 +56,18 @@ final class AgentAuthenticator extends Authenticator {
             return challenge(exchange);
         }
         throttle.succeeded(source, user);
-        Subject subject = SubjectRoles.subjectFor(user, role.get());
+        // The role travels in the principal's realm: exchange attributes are shared by a context's requests.
+        return new Success(new HttpPrincipal(user, role.get()));
+    }
+
+    /** The subject to run a request as, from the principal {@link #authenticate} gave it; null if none. */
+    static Subject subjectOf(HttpPrincipal principal) {
+        if (principal == null) {
+            return null;
+        }
+        Subject subject = SubjectRoles.subjectFor(principal.getUsername(), principal.getRealm());
         subject.setReadOnly();
-        exchange.setAttribute(JOLOKIA_SUBJECT, subject);
-        return new Success(new HttpPrincipal(user, REALM));
+        return subject;
     }
 
     private static Result challenge(HttpExchange exchange) {

@@ -2,10 +2,14 @@ package dev.supervisor.management;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import dev.supervisor.management.http.CrossSiteCheck;
 import dev.supervisor.management.http.HttpLimits;
 import dev.supervisor.management.http.JsonShape;
 import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import javax.management.MBeanServer;
+import javax.security.auth.Subject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,13 +20,14 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * What every request to the Jolokia agent passes after authentication and before Jolokia sees it, in order:
+ * What every request to the Jolokia agent passes before authentication and Jolokia see it, in order:
  * <ol>
  *   <li>overload: a request that found the executor's queue full gets 503 at once;</li>
  *   <li>cross-site: an exec or write from another origin's page gets 403 ({@link CrossSiteCheck});</li>
  *   <li>size: a body over the limit gets 413 before it is buffered;</li>
  *   <li>shape: JSON nested too deep or too large gets 400 before Jolokia's parser sees it.</li>
  * </ol>
+ * Then, after authentication, {@link #checked} makes sure a client's mistake is a 400 that says what is wrong.
  * Every refusal is a JSON answer in Jolokia's form, so scripts and the CLI show the message.
  */
 final class AgentGuardFilter extends Filter {
@@ -72,6 +77,34 @@ final class AgentGuardFilter extends Filter {
         chain.doFilter(exchange);
     }
 
+    /**
+     * Jolokia's handler, behind authentication (which runs after the filters): a request that makes no sense gets a
+     * 400 naming what is wrong ({@link JolokiaRequestCheck}), and Jolokia's answers pass {@link ClientErrors}.
+     * Only an authenticated user learns which operations an MBean has.
+     */
+    static HttpHandler checked(HttpHandler jolokia, AccessRules rules) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        JolokiaRequestCheck check = new JolokiaRequestCheck(server);
+        return exchange -> {
+            // Exchange attributes live in the context on this JDK, shared by concurrent requests: the subject goes
+            // to Jolokia through our own exchange, from this request's principal.
+            Subject subject = AgentAuthenticator.subjectOf(exchange.getPrincipal());
+            byte[] body = null;
+            Optional<String> problem = Optional.empty();
+            if ("POST".equalsIgnoreCase(exchange.getRequestMethod())) {
+                body = exchange.getRequestBody().readAllBytes(); // already buffered and bounded by the filter
+                problem = check.checkBody(body, (name, op) -> rules.mayInvoke(subject, name, op));
+            } else if ("GET".equalsIgnoreCase(exchange.getRequestMethod())) {
+                problem = check.checkPath(commandPath(exchange), (name, op) -> rules.mayInvoke(subject, name, op));
+            }
+            if (problem.isPresent()) {
+                refuse(exchange, 400, "BadRequest", problem.get());
+                return;
+            }
+            jolokia.handle(new ClientErrorExchange(exchange, server, subject, body));
+        };
+    }
+
     /** The body, or null after answering 413. */
     private byte[] readBody(HttpExchange exchange) throws IOException {
         int max = limits.maxBodyBytes();
@@ -117,6 +150,14 @@ final class AgentGuardFilter extends Filter {
         if (!"GET".equalsIgnoreCase(exchange.getRequestMethod())) {
             return !"OPTIONS".equalsIgnoreCase(exchange.getRequestMethod());
         }
+        String rest = commandPath(exchange);
+        String command = rest.replaceFirst("^/+", "").split("/", 2)[0].toLowerCase(java.util.Locale.ROOT);
+        return !command.equals("read") && !command.equals("list") && !command.equals("search")
+                && !command.equals("version") && !command.isEmpty();
+    }
+
+    /** The Jolokia path of a GET: after the agent's context, or in {@code ?p=}. */
+    private static String commandPath(HttpExchange exchange) {
         String context = exchange.getHttpContext().getPath();
         String path = exchange.getRequestURI().getRawPath();
         String rest = path.length() > context.length() ? path.substring(context.length()) : "";
@@ -128,9 +169,7 @@ final class AgentGuardFilter extends Filter {
                 }
             }
         }
-        String command = rest.replaceFirst("^/+", "").split("/", 2)[0].toLowerCase(java.util.Locale.ROOT);
-        return !command.equals("read") && !command.equals("list") && !command.equals("search")
-                && !command.equals("version") && !command.isEmpty();
+        return rest;
     }
 
     static void refuse(HttpExchange exchange, int status, String type, String message) throws IOException {

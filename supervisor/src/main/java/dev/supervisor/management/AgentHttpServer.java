@@ -25,14 +25,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class AgentHttpServer extends HttpServer {
     private final HttpServer server;
     private final Authenticator authenticator;
+    private final AccessRules rules;
     private final Filter guard;
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor refusals;
     private final ThreadLocal<Boolean> refusing = ThreadLocal.withInitial(() -> false);
 
-    AgentHttpServer(InetSocketAddress address, HttpLimits limits, Authenticator authenticator) throws IOException {
+    AgentHttpServer(InetSocketAddress address, HttpLimits limits, Authenticator authenticator, AccessRules rules)
+            throws IOException {
         this.server = HttpServer.create(address, 64);
         this.authenticator = authenticator;
+        this.rules = rules;
         this.guard = new AgentGuardFilter(limits, this::overloaded);
         this.refusals = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(limits.agentQueue()),
                 threads("jolokia-busy-"), new ThreadPoolExecutor.AbortPolicy());
@@ -65,7 +68,7 @@ final class AgentHttpServer extends HttpServer {
 
     @Override
     public HttpContext createContext(String path, HttpHandler handler) {
-        return guarded(server.createContext(path, handler));
+        return guarded(server.createContext(path, AgentGuardFilter.checked(handler, rules)));
     }
 
     @Override

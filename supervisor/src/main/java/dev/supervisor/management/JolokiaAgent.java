@@ -48,7 +48,8 @@ public final class JolokiaAgent implements AutoCloseable {
         config.put("maxObjects", "200000");
         try {
             http = new AgentHttpServer(new InetSocketAddress(settings.bindHost(), settings.jolokiaPort()), limits,
-                    new AgentAuthenticator(new CredentialsFile(settings.credentialsFile()), throttle));
+                    new AgentAuthenticator(new CredentialsFile(settings.credentialsFile()), throttle),
+                    AccessRules.fromPolicy(policy));
         } catch (BindException e) {
             throw new IllegalStateException("Jolokia port " + settings.jolokiaPort() + " on " + settings.bindHost()
                     + " is already in use (is another supervisor running? set SUPERVISOR_JOLOKIA_PORT or jolokia_port in daemon.yml)");
