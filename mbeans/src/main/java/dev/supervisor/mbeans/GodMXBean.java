@@ -32,6 +32,9 @@ public interface GodMXBean {
     /** The remote JMX connector: "up at service:jmx:...", "off" or "down: why". */
     String getJmxStatus();
 
+    /** The saved process list: "ok", "fell back to dump.json.bak: why" or "unreadable: why" (resurrect/save). */
+    String getDumpStatus();
+
     /** Every instance, draining ones included. */
     List<ProcessInfo> list();
 

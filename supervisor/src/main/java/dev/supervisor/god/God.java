@@ -400,6 +400,11 @@ public final class God implements AutoCloseable {
         return start(configs.stream().filter(c -> app(c.name()).isEmpty()).toList());
     }
 
+    /** See {@link DumpFile#status()}. */
+    public String dumpStatus() {
+        return dump.status();
+    }
+
     public boolean hasDump() {
         return dump.exists();
     }

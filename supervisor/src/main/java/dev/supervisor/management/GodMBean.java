@@ -47,6 +47,7 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     @Override public String getHome() { return home.toString(); }
     @Override public String getConsoleStatus() { return consoleStatus.get(); }
     @Override public String getJmxStatus() { return jmxStatus.get(); }
+    @Override public String getDumpStatus() { return god.dumpStatus(); }
 
     @Override
     public List<ProcessInfo> list() {
