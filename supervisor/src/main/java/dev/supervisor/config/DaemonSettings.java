@@ -16,10 +16,19 @@ import java.nio.file.Path;
  * @param logs          default log rotation for apps
  * @param installDir    where bin/, conf/ and the jars are
  * @param frontBind     address the apps' fronts bind their public ports on (127.0.0.1 unless configured)
+ * @param logPermissions modes of the log directory and files (0700/0600 unless configured)
  */
 public record DaemonSettings(Path home, String bindHost, int jolokiaPort, int consolePort, boolean consoleEnabled,
                              int jmxPort, String jmxHost, boolean jmxTls, LogPolicy logs, Path installDir,
-                             String frontBind) {
+                             String frontBind, LogPermissions logPermissions) {
+
+    /** Owner-only logs. */
+    public DaemonSettings(Path home, String bindHost, int jolokiaPort, int consolePort, boolean consoleEnabled,
+                          int jmxPort, String jmxHost, boolean jmxTls, LogPolicy logs, Path installDir,
+                          String frontBind) {
+        this(home, bindHost, jolokiaPort, consolePort, consoleEnabled, jmxPort, jmxHost, jmxTls, logs, installDir,
+                frontBind, LogPermissions.DEFAULT);
+    }
 
     /** Fronts bind where the management ports do. */
     public DaemonSettings(Path home, String bindHost, int jolokiaPort, int consolePort, boolean consoleEnabled,

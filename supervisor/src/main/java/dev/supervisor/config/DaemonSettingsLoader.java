@@ -18,7 +18,8 @@ import java.util.Set;
  */
 public final class DaemonSettingsLoader {
     private static final Set<String> FIELDS = Set.of("bind", "jolokia_port", "console_port", "console_enabled",
-            "jmx_port", "jmx_host", "jmx_tls", "log_max_size", "log_retain", "front_bind");
+            "jmx_port", "jmx_host", "jmx_tls", "log_max_size", "log_retain", "front_bind",
+            "log_dir_mode", "log_file_mode");
 
     private DaemonSettingsLoader() {
     }
@@ -38,6 +39,13 @@ public final class DaemonSettingsLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file + ": field 'log_max_size': " + e.getMessage());
         }
+        LogPermissions permissions;
+        try {
+            permissions = new LogPermissions(LogPermissions.octal(f.text("log_dir_mode", "0700")),
+                    LogPermissions.octal(f.text("log_file_mode", "0600")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": field 'log_dir_mode'/'log_file_mode': " + e.getMessage());
+        }
         return new DaemonSettings(home,
                 f.text("bind", "127.0.0.1"),
                 port(env, "SUPERVISOR_JOLOKIA_PORT", f.integer("jolokia_port", 8778)),
@@ -47,7 +55,7 @@ public final class DaemonSettingsLoader {
                 f.text("jmx_host", "127.0.0.1"),
                 Boolean.parseBoolean(f.text("jmx_tls", "false")),
                 logs, installDir,
-                f.text("front_bind", f.text("bind", "127.0.0.1")));
+                f.text("front_bind", f.text("bind", "127.0.0.1")), permissions);
     }
 
     private static int port(Map<String, String> env, String var, int dflt) {

@@ -46,6 +46,15 @@ class JolokiaAccessTest {
     }
 
     @Test
+    void appLogsAreReadableByTheDaemonsUserOnly() throws Exception {
+        ProcessInfo p = daemon.process("hello", 0);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.home().resolve("logs"))))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(java.nio.file.Path.of(p.getOutLog()))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
     void anonymousRequestsAreRefused() {
         assertThat(Http.get(daemon.jolokiaUrl() + "/read/supervisor:type=God").status()).isEqualTo(401);
         assertThat(Http.get(daemon.jolokiaUrl() + "/read/supervisor:type=God", daemon.user(), "wrong").status()).isEqualTo(401);
