@@ -57,9 +57,35 @@ public final class JolokiaAgent implements AutoCloseable {
             throw new IllegalStateException("cannot start Jolokia on " + settings.bindHost() + ":" + settings.jolokiaPort() + ": " + e.getMessage(), e);
         }
         JolokiaServerConfig serverConfig = new JolokiaServerConfig(config);
-        server = new JolokiaServer(http, serverConfig, null);
+        server = new JolokiaServer(http, serverConfig, new Log4jLogHandler());
         server.start(false);
         http.start();
+    }
+
+    /** Jolokia's messages in the daemon's log, not on stdout. */
+    private static final class Log4jLogHandler implements org.jolokia.core.api.LogHandler {
+        private static final org.apache.logging.log4j.Logger LOG =
+                org.apache.logging.log4j.LogManager.getLogger("org.jolokia");
+
+        @Override
+        public void debug(String message) {
+            LOG.debug(message);
+        }
+
+        @Override
+        public void info(String message) {
+            LOG.info(message);
+        }
+
+        @Override
+        public void error(String message, Throwable t) {
+            LOG.error(message, t);
+        }
+
+        @Override
+        public boolean isDebug() {
+            return LOG.isDebugEnabled();
+        }
     }
 
     public String url() {
