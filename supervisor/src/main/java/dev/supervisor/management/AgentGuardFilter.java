@@ -33,6 +33,7 @@ import java.util.function.BooleanSupplier;
 final class AgentGuardFilter extends Filter {
     private final HttpLimits limits;
     private final BooleanSupplier overloaded;
+    private final java.util.concurrent.Semaphore largeBulks = new java.util.concurrent.Semaphore(1);
 
     AgentGuardFilter(HttpLimits limits, BooleanSupplier overloaded) {
         this.limits = limits;
@@ -67,12 +68,26 @@ final class AgentGuardFilter extends Filter {
             if (body == null) {
                 return;
             }
-            Optional<String> shape = JsonShape.problem(body, body.length, limits.maxJsonDepth(), limits.maxJsonValues());
+            Optional<String> shape = JsonShape.problem(body, body.length, limits.maxJsonDepth(), limits.maxJsonValues(),
+                    limits.maxBulk());
             if (shape.isPresent()) {
                 refuse(exchange, 400, "BadRequest", shape.get());
                 return;
             }
             exchange.setStreams(new ByteArrayInputStream(body), null);
+            if (JsonShape.bulkSize(body, body.length) > HttpLimits.LARGE_BULK) {
+                if (!largeBulks.tryAcquire()) {
+                    exchange.getResponseHeaders().set("Retry-After", "1");
+                    refuse(exchange, 503, "Overloaded", "another large bulk request is running; retry in a moment");
+                    return;
+                }
+                try {
+                    chain.doFilter(exchange);
+                } finally {
+                    largeBulks.release();
+                }
+                return;
+            }
         }
         chain.doFilter(exchange);
     }

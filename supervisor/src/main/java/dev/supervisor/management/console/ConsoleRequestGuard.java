@@ -45,6 +45,8 @@ public final class ConsoleRequestGuard implements Filter {
     private final HttpLimits limits;
     private final AuthThrottle throttle;
     private final Semaphore bodies;
+    /** One bulk request of more than {@link HttpLimits#LARGE_BULK} entries at a time: answers add up. */
+    private final Semaphore largeBulks = new Semaphore(1);
 
     public ConsoleRequestGuard(HttpLimits limits, AuthThrottle throttle) {
         this.limits = limits;
@@ -88,13 +90,26 @@ public final class ConsoleRequestGuard implements Filter {
                 tooLarge(response, "more than " + max + " bytes", max);
                 return;
             }
-            Optional<String> shape = JsonShape.problem(body, body.length, limits.maxJsonDepth(), limits.maxJsonValues());
+            Optional<String> shape = JsonShape.problem(body, body.length, limits.maxJsonDepth(), limits.maxJsonValues(),
+                    limits.maxBulk());
             if (shape.isPresent()) {
                 refuse(response, 400, "BadRequest", shape.get());
                 return;
             }
             HttpServletRequest buffered = new BufferedBody(request, body);
-            checkLogin(buffered, response, chain, login ? loginUser(body) : basicUser(request));
+            boolean large = JsonShape.bulkSize(body, body.length) > HttpLimits.LARGE_BULK;
+            if (large && !largeBulks.tryAcquire()) {
+                response.setHeader("Retry-After", "1");
+                refuse(response, 503, "Overloaded", "another large bulk request is running; retry in a moment");
+                return;
+            }
+            try {
+                checkLogin(buffered, response, chain, login ? loginUser(body) : basicUser(request));
+            } finally {
+                if (large) {
+                    largeBulks.release();
+                }
+            }
         } finally {
             bodies.release();
         }

@@ -12,11 +12,13 @@ import java.util.Locale;
  * {@code -Dsupervisor.http.maxBody=1m}.
  */
 public record HttpLimits(int maxBodyBytes, int maxLoginBodyBytes, int maxJsonDepth, int maxJsonValues,
-                         int agentThreads, int agentQueue, int concurrentBodies) {
+                         int maxBulk, int agentThreads, int agentQueue, int concurrentBodies) {
     public static final String PREFIX = "supervisor.http.";
+    /** A bulk request with more entries than this is large: one at a time per endpoint (each answer may be ~100 KB). */
+    public static final int LARGE_BULK = 10;
 
     public static HttpLimits defaults() {
-        return new HttpLimits(256 * 1024, 8 * 1024, 400, 100_000, 4, 32, 4);
+        return new HttpLimits(256 * 1024, 8 * 1024, 400, 100_000, 100, 4, 32, 4);
     }
 
     /** The defaults, each overridable by {@code -Dsupervisor.http.<name>}. */
@@ -27,6 +29,7 @@ public record HttpLimits(int maxBodyBytes, int maxLoginBodyBytes, int maxJsonDep
                 size("maxLoginBody", d.maxLoginBodyBytes),
                 number("maxJsonDepth", d.maxJsonDepth),
                 number("maxJsonValues", d.maxJsonValues),
+                number("maxBulk", d.maxBulk),
                 number("agentThreads", d.agentThreads),
                 number("agentQueue", d.agentQueue),
                 number("concurrentBodies", d.concurrentBodies));

@@ -13,8 +13,19 @@ public final class JsonShape {
 
     /** Empty when the body is within the limits, else what is wrong, for a 400 answer. */
     public static Optional<String> problem(byte[] body, int length, int maxDepth, int maxValues) {
+        return problem(body, length, maxDepth, maxValues, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Also limits the entries of a bulk request (a top-level list): each one is a request the server runs and
+     * answers, so a list of 80,000 tiny requests costs far more memory than its bytes suggest.
+     */
+    public static Optional<String> problem(byte[] body, int length, int maxDepth, int maxValues, int maxBulk) {
         int depth = 0;
         int values = 0;
+        int entries = 0;
+        boolean bulk = false;
+        boolean seenFirst = false;
         boolean inString = false;
         for (int i = 0; i < length; i++) {
             byte b = body[i];
@@ -26,6 +37,10 @@ public final class JsonShape {
                 }
                 continue;
             }
+            if (!seenFirst && b > ' ') {
+                seenFirst = true;
+                bulk = b == '[';
+            }
             switch (b) {
                 case '"' -> inString = true;
                 case '[', '{' -> {
@@ -36,7 +51,13 @@ public final class JsonShape {
                     values++;
                 }
                 case ']', '}' -> depth = Math.max(0, depth - 1);
-                case ',' -> values++;
+                case ',' -> {
+                    values++;
+                    if (bulk && depth == 1 && ++entries >= maxBulk) {
+                        return Optional.of("bulk request with more than " + maxBulk + " requests; send several "
+                                + "(limit: -D" + HttpLimits.PREFIX + "maxBulk)");
+                    }
+                }
                 default -> {
                 }
             }
@@ -46,5 +67,45 @@ public final class JsonShape {
             }
         }
         return Optional.empty();
+    }
+
+    /** The number of requests in a bulk request (a top-level list); 1 for anything else. */
+    public static int bulkSize(byte[] body, int length) {
+        int depth = 0;
+        int entries = 1;
+        boolean inString = false;
+        boolean bulk = false;
+        boolean seenFirst = false;
+        for (int i = 0; i < length; i++) {
+            byte b = body[i];
+            if (inString) {
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    inString = false;
+                }
+                continue;
+            }
+            if (!seenFirst && b > ' ') {
+                seenFirst = true;
+                bulk = b == '[';
+                if (!bulk) {
+                    return 1;
+                }
+            }
+            switch (b) {
+                case '"' -> inString = true;
+                case '[', '{' -> depth++;
+                case ']', '}' -> depth = Math.max(0, depth - 1);
+                case ',' -> {
+                    if (depth == 1) {
+                        entries++;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return entries;
     }
 }
