@@ -17,6 +17,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,7 +26,9 @@ import java.util.function.BooleanSupplier;
  *   <li>overload: a request that found the executor's queue full gets 503 at once;</li>
  *   <li>cross-site: an exec or write from another origin's page gets 403 ({@link CrossSiteCheck});</li>
  *   <li>size: a body over the limit gets 413 before it is buffered;</li>
- *   <li>shape: JSON nested too deep or too large gets 400 before Jolokia's parser sees it.</li>
+ *   <li>shape: JSON nested too deep, too large, or a bulk of too many requests gets 400 before Jolokia's parser
+ *       sees it;</li>
+ *   <li>load: one large bulk request at a time, others get 503.</li>
  * </ol>
  * Then, after authentication, {@link #checked} makes sure a client's mistake is a 400 that says what is wrong.
  * Every refusal is a JSON answer in Jolokia's form, so scripts and the CLI show the message.
@@ -33,7 +36,7 @@ import java.util.function.BooleanSupplier;
 final class AgentGuardFilter extends Filter {
     private final HttpLimits limits;
     private final BooleanSupplier overloaded;
-    private final java.util.concurrent.Semaphore largeBulks = new java.util.concurrent.Semaphore(1);
+    private final Semaphore largeBulks = new Semaphore(1);
 
     AgentGuardFilter(HttpLimits limits, BooleanSupplier overloaded) {
         this.limits = limits;

@@ -25,7 +25,8 @@ public final class JolokiaAgent implements AutoCloseable {
     private final AgentHttpServer http;
 
     /**
-     * Binds at once.
+     * Binds at once. Users are read from {@code settings.credentialsFile()} whenever it changes; {@code credentials}
+     * is what the daemon loaded at start (kept for the caller's signature).
      * @throws IllegalStateException naming the port when it is taken
      */
     public JolokiaAgent(DaemonSettings settings, Credentials credentials, Path policy) {
