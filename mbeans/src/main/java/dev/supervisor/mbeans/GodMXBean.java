@@ -77,6 +77,10 @@ public interface GodMXBean {
     @Description("The Prometheus endpoint: 'up at http://.../metrics', 'disabled' or 'down: why'")
     String getMetricsStatus();
 
+    /** The saved process list: "ok", "fell back to dump.json.bak: why" or "unreadable: why" (resurrect/save). */
+    @Description("The saved process list (dump.json): 'ok', 'fell back to dump.json.bak: why' or 'unreadable: why'")
+    String getDumpStatus();
+
     /** Every instance, draining ones included. */
     @Description("Every instance, draining ones included, with cpu and memory (pm2 jlist)")
     List<ProcessInfo> list();

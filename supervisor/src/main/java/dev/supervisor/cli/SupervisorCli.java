@@ -284,6 +284,10 @@ public final class SupervisorCli {
                 cli.out.println(new ObjectMapper().writeValueAsString(list));
             } else {
                 ProcessTable.print(list, cli.out);
+                String dump = cli.client().read(GOD, "DumpStatus").asText("ok");
+                if (!dump.equals("ok")) {
+                    cli.out.println("[supervisor] WARNING dump: " + dump);
+                }
             }
             return 0;
         }

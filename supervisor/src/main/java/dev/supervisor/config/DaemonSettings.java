@@ -20,18 +20,27 @@ import java.time.Duration;
  * @param sampleInterval how often CPU and memory of every instance are sampled ({@code sample_interval}, 2s)
  * @param metricsPort   the Prometheus/OpenMetrics endpoint's port ({@code metrics_port}, 8779); 0 picks a free one
  * @param metricsEnabled serve the metrics endpoint at all ({@code metrics_enabled})
+ * @param logPermissions modes of the log directory and files (0700/0600 unless configured)
  */
 public record DaemonSettings(Path home, String bindHost, int jolokiaPort, int consolePort, boolean consoleEnabled,
                              int jmxPort, String jmxHost, boolean jmxTls, LogPolicy logs, Path installDir,
-                             String frontBind, Duration sampleInterval, int metricsPort, boolean metricsEnabled) {
+                             String frontBind, Duration sampleInterval, int metricsPort, boolean metricsEnabled,
+                             LogPermissions logPermissions) {
     public static final Duration DEFAULT_SAMPLE_INTERVAL = Duration.ofSeconds(2);
 
     public DaemonSettings(Path home, String bindHost, int jolokiaPort, int consolePort, boolean consoleEnabled,
                           int jmxPort, String jmxHost, boolean jmxTls, LogPolicy logs, Path installDir,
                           String frontBind) {
-        // Used by tests and embedders: the metrics endpoint takes any free port rather than a fixed one.
+        // Used by tests and embedders: the metrics endpoint takes any free port rather than a fixed one; owner-only logs.
         this(home, bindHost, jolokiaPort, consolePort, consoleEnabled, jmxPort, jmxHost, jmxTls, logs, installDir, frontBind,
-                DEFAULT_SAMPLE_INTERVAL, 0, true);
+                DEFAULT_SAMPLE_INTERVAL, 0, true, LogPermissions.DEFAULT);
+    }
+
+    public DaemonSettings(Path home, String bindHost, int jolokiaPort, int consolePort, boolean consoleEnabled,
+                          int jmxPort, String jmxHost, boolean jmxTls, LogPolicy logs, Path installDir,
+                          String frontBind, Duration sampleInterval, int metricsPort, boolean metricsEnabled) {
+        this(home, bindHost, jolokiaPort, consolePort, consoleEnabled, jmxPort, jmxHost, jmxTls, logs, installDir, frontBind,
+                sampleInterval, metricsPort, metricsEnabled, LogPermissions.DEFAULT);
     }
 
     /** Fronts bind where the management ports do. */

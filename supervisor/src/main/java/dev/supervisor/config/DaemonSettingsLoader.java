@@ -21,7 +21,7 @@ import java.util.Set;
 public final class DaemonSettingsLoader {
     private static final Set<String> FIELDS = Set.of("bind", "jolokia_port", "console_port", "console_enabled",
             "jmx_port", "jmx_host", "jmx_tls", "log_max_size", "log_retain", "front_bind",
-            "sample_interval", "metrics_port", "metrics_enabled");
+            "sample_interval", "metrics_port", "metrics_enabled", "log_dir_mode", "log_file_mode");
 
     private DaemonSettingsLoader() {
     }
@@ -51,6 +51,13 @@ public final class DaemonSettingsLoader {
             throw new ConfigException(file + ": field 'sample_interval': " + f.text("sample_interval", "")
                     + " is too short (at least 100ms; e.g. 2s)");
         }
+        LogPermissions permissions;
+        try {
+            permissions = new LogPermissions(LogPermissions.octal(f.text("log_dir_mode", "0700")),
+                    LogPermissions.octal(f.text("log_file_mode", "0600")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": field 'log_dir_mode'/'log_file_mode': " + e.getMessage());
+        }
         return new DaemonSettings(home,
                 f.text("bind", "127.0.0.1"),
                 port(env, "SUPERVISOR_JOLOKIA_PORT", f.integer("jolokia_port", 8778)),
@@ -63,7 +70,8 @@ public final class DaemonSettingsLoader {
                 f.text("front_bind", f.text("bind", "127.0.0.1")),
                 sampleInterval,
                 port(env, "SUPERVISOR_METRICS_PORT", f.integer("metrics_port", 8779)),
-                Boolean.parseBoolean(env.getOrDefault("SUPERVISOR_METRICS_ENABLED", f.text("metrics_enabled", "true"))));
+                Boolean.parseBoolean(env.getOrDefault("SUPERVISOR_METRICS_ENABLED", f.text("metrics_enabled", "true"))),
+                permissions);
     }
 
     private static int port(Map<String, String> env, String var, int dflt) {

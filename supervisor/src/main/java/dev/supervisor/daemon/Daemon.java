@@ -109,7 +109,7 @@ public final class Daemon implements AutoCloseable {
         closeInReverse.add(owners::shutdownNow);
         ExecutorService reloads = Executors.newCachedThreadPool(threads("supervisor-reload"));
         closeInReverse.add(reloads::shutdownNow);
-        LogFiles logs = new LogFiles();
+        LogFiles logs = new LogFiles(settings.logPermissions());
         closeInReverse.add(logs);
         FrontEventLoops loops = new FrontEventLoops();
         closeInReverse.add(loops);
@@ -287,6 +287,7 @@ public final class Daemon implements AutoCloseable {
     private void createHome() {
         try {
             Files.createDirectories(settings.logDir());
+            Files.setPosixFilePermissions(settings.logDir(), settings.logPermissions().dir());
             Files.createDirectories(settings.home().resolve("run"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the state directory " + settings.home() + ": " + e.getMessage(), e);

@@ -656,6 +656,11 @@ public final class God implements AutoCloseable {
         return started;
     }
 
+    /** See {@link DumpFile#status()}. */
+    public String dumpStatus() {
+        return dump.status();
+    }
+
     public boolean hasDump() {
         return dump.exists();
     }

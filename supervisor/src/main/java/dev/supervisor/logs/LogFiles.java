@@ -1,5 +1,6 @@
 package dev.supervisor.logs;
 
+import dev.supervisor.config.LogPermissions;
 import dev.supervisor.config.LogPolicy;
 
 import java.io.IOException;
@@ -16,6 +17,16 @@ import java.util.Map;
  */
 public final class LogFiles implements AutoCloseable {
     private final Map<Path, Entry> open = new HashMap<>();
+    private final LogPermissions permissions;
+
+    public LogFiles() {
+        this(LogPermissions.DEFAULT);
+    }
+
+    /** Log files are created with these modes (owner-only by default: apps log secrets). */
+    public LogFiles(LogPermissions permissions) {
+        this.permissions = permissions;
+    }
 
     private static final class Entry {
         final RotatingLogFile file;
@@ -31,7 +42,7 @@ public final class LogFiles implements AutoCloseable {
         Entry e = open.get(key);
         if (e == null) {
             try {
-                e = new Entry(new RotatingLogFile(key, policy));
+                e = new Entry(new RotatingLogFile(key, policy, permissions));
             } catch (IOException ex) {
                 throw new UncheckedIOException("cannot open log file " + key + ": " + ex.getMessage(), ex);
             }

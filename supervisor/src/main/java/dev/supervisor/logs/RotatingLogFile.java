@@ -1,6 +1,9 @@
 package dev.supervisor.logs;
 
+import dev.supervisor.config.LogPermissions;
 import dev.supervisor.config.LogPolicy;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -25,14 +28,21 @@ import java.util.Objects;
 public class RotatingLogFile implements LogSink, Closeable {
     private final Path path;
     private final LogPolicy policy;
+    private final LogPermissions permissions;
     private FileChannel channel;
     private long size;
     private boolean closed;
 
     /** Opens (creating parent directories and the file) for appending. */
     public RotatingLogFile(Path path, LogPolicy policy) throws IOException {
+        this(path, policy, LogPermissions.DEFAULT);
+    }
+
+    /** Creates the file (and missing parent directories) with the given modes; an existing file gets its mode. */
+    public RotatingLogFile(Path path, LogPolicy policy, LogPermissions permissions) throws IOException {
         this.path = Objects.requireNonNull(path, "path");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.permissions = Objects.requireNonNull(permissions, "permissions");
         open();
     }
 
@@ -97,10 +107,13 @@ public class RotatingLogFile implements LogSink, Closeable {
 
     private void open() throws IOException {
         Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+        if (parent != null && !Files.isDirectory(parent)) {
+            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(permissions.dir()));
         }
-        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND), PosixFilePermissions.asFileAttribute(permissions.file()));
+        // A file created before (or by a looser umask) gets the mode too; rotation renames keep it.
+        Files.setPosixFilePermissions(path, permissions.file());
         size = channel.size();
     }
 

@@ -84,6 +84,7 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
                 .map(i -> i.app().name() + "[" + i.id() + "] " + i.status().label())
                 .collect(Collectors.joining(", "));
     }
+    @Override public String getDumpStatus() { return god.dumpStatus(); }
 
     @Override
     public List<ProcessInfo> list() {

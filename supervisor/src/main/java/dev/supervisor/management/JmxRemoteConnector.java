@@ -7,6 +7,8 @@ import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import dev.supervisor.management.http.AuthThrottle;
 import java.rmi.NoSuchObjectException;
 import java.rmi.registry.LocateRegistry;
 import java.rmi.registry.Registry;
@@ -33,7 +35,9 @@ import org.apache.logging.log4j.Logger;
  * <ul>
  *   <li>One port for the RMI registry and the RMI server objects, listening on {@code jmxHost} only
  *       (127.0.0.1 by default): one firewall rule, nothing on other interfaces.</li>
- *   <li>User and password from the credentials file; the admin may do anything, the viewer only read.</li>
+ *   <li>User and password from the credentials file (failures throttled and logged with the client's address);
+ *       every call checked by {@link JmxAccessForwarder}: the Jolokia policy for everyone, read-only without
+ *       secrets for the viewer.</li>
  *   <li>With {@code jmxTls}, registry and connections use TLS with the JVM's default SSL context (configure it
  *       with the usual {@code javax.net.ssl.keyStore*} properties). Clients then need
  *       {@code com.sun.jndi.rmi.factory.socket=javax.rmi.ssl.SslRMIClientSocketFactory} in their environment
@@ -50,26 +54,42 @@ public final class JmxRemoteConnector implements AutoCloseable {
 
     private final DaemonSettings settings;
     private final MBeanServer mbeanServer;
+    private final AccessRules rules;
+    private final AuthThrottle throttle = new AuthThrottle();
     private Registry registry;
     private JMXConnectorServer connectorServer;
     private BoundServerSocketFactory serverSockets;
     private boolean setRmiHostname;
 
-    /** @throws IllegalArgumentException when {@code settings.jmxPort()} is 0 (no remote JMX wanted) */
-    public JmxRemoteConnector(DaemonSettings settings) {
+    /**
+     * @param policy the Jolokia access policy file: remote JMX enforces the same rules ({@link AccessRules})
+     * @throws IllegalArgumentException when {@code settings.jmxPort()} is 0 (no remote JMX wanted)
+     */
+    public JmxRemoteConnector(DaemonSettings settings, Path policy) {
         if (settings.jmxPort() <= 0) {
             throw new IllegalArgumentException("jmx port " + settings.jmxPort() + ": remote JMX is off");
         }
         this.settings = settings;
         this.mbeanServer = ManagementFactory.getPlatformMBeanServer();
+        this.rules = AccessRules.fromPolicy(policy);
+    }
+
+    /** With the policy {@link AccessPolicy} writes for these settings. */
+    public JmxRemoteConnector(DaemonSettings settings) {
+        this(settings, AccessPolicy.write(settings));
     }
 
     /** Starts a connector when the settings ask for one ({@code jmxPort > 0}). */
     public static Optional<JmxRemoteConnector> startIfConfigured(DaemonSettings settings) {
+        return settings.jmxPort() <= 0 ? Optional.empty() : startIfConfigured(settings, AccessPolicy.write(settings));
+    }
+
+    /** Starts a connector when the settings ask for one ({@code jmxPort > 0}). */
+    public static Optional<JmxRemoteConnector> startIfConfigured(DaemonSettings settings, Path policy) {
         if (settings.jmxPort() <= 0) {
             return Optional.empty();
         }
-        JmxRemoteConnector connector = new JmxRemoteConnector(settings);
+        JmxRemoteConnector connector = new JmxRemoteConnector(settings, policy);
         connector.start();
         return Optional.of(connector);
     }
@@ -92,13 +112,13 @@ public final class JmxRemoteConnector implements AutoCloseable {
             registry = LocateRegistry.createRegistry(port, clientSockets, serverSockets);
 
             Map<String, Object> env = new HashMap<>();
-            env.put(JMXConnectorServer.AUTHENTICATOR, new CredentialsJmxAuthenticator(settings.credentialsFile()));
+            env.put(JMXConnectorServer.AUTHENTICATOR, new CredentialsJmxAuthenticator(settings.credentialsFile(), throttle));
             // Credentials arrive deserialized: accept nothing but the String[] {user, password}.
             env.put(RMIConnectorServer.CREDENTIALS_FILTER_PATTERN, "java.lang.String;!*");
             RMIJRMPServerImpl server = new RMIJRMPServerImpl(port, clientSockets, serverSockets, env);
             JMXConnectorServer connector = new RMIConnectorServer(
                     new JMXServiceURL("rmi", urlHost(host), port), env, server, mbeanServer);
-            connector.setMBeanServerForwarder(ViewerReadOnlyForwarder.create());
+            connector.setMBeanServerForwarder(JmxAccessForwarder.create(rules));
             connector.start();
             connectorServer = connector;
             // The registry object is local: binding needs no network round trip (nor TLS).

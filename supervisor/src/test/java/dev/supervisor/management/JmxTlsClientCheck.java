@@ -25,7 +25,7 @@ public final class JmxTlsClientCheck {
         Path home = Path.of(args[0]);
         DaemonSettings plain = TestHome.create(home, TestHome.freePort());
         DaemonSettings tls = new DaemonSettings(home, "127.0.0.1", 0, 0, false, plain.jmxPort(), "127.0.0.1", true,
-                LogPolicy.DEFAULT, home);
+                LogPolicy.DEFAULT, home.resolve("install"));
         try (DemoApp app = DemoApp.register("demo"); JmxRemoteConnector connector = new JmxRemoteConnector(tls)) {
             connector.start();
             JMXServiceURL url = new JMXServiceURL(connector.serviceUrl());

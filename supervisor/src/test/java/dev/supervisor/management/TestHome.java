@@ -22,6 +22,10 @@ public final class TestHome {
     public static DaemonSettings create(Path home, int jmxPort) throws IOException {
         Files.writeString(home.resolve("credentials"), "username=" + ADMIN + "\npassword=" + ADMIN_PASSWORD
                 + "\nviewer.username=" + VIEWER + "\nviewer.password=" + VIEWER_PASSWORD + "\n");
+        // The real policy template: the JMX connector and Jolokia apply it (AccessPolicy copies it into home).
+        Path conf = Files.createDirectories(home.resolve("install/conf"));
+        Files.copy(dev.supervisor.testing.Fixtures.projectRoot().resolve("conf/jolokia-access.xml"),
+                conf.resolve("jolokia-access.xml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return new DaemonSettings(home, "127.0.0.1", 0, 0, true, jmxPort, "127.0.0.1", false, LogPolicy.DEFAULT,
                 home.resolve("install"));
     }

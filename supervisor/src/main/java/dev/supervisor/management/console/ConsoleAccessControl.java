@@ -1,5 +1,6 @@
 package dev.supervisor.management.console;
 
+import dev.supervisor.management.AccessRules;
 import dev.supervisor.management.Credentials;
 import dev.supervisor.management.SubjectRoles;
 import java.lang.management.ManagementFactory;
@@ -23,7 +24,8 @@ import javax.security.auth.Subject;
 
 /**
  * Role-based access for the console, answered for the subject of the current request: the admin may do
- * anything; the viewer may read attributes and run the read-only queries hawtio itself needs, nothing else.
+ * anything; the viewer may read attributes but not secrets ({@link AccessRules#isSecret}) and run the read-only
+ * queries hawtio itself needs, nothing else.
  * Registered as hawtio's ACL MBean, it is what makes hawtio's Jolokia ({@code io.hawt.system.RBACRestrictor})
  * refuse the viewer's writes and execs, and what greys out operations in the viewer's browser.
  */
@@ -107,8 +109,9 @@ public final class ConsoleAccessControl implements ConsoleAccessControlMBean {
         }
         try {
             MBeanAttributeInfo[] attributes = server.getMBeanInfo(new ObjectName(objectName)).getAttributes();
+            ObjectName name = new ObjectName(objectName);
             return Arrays.stream(attributes).anyMatch(a -> a.getName().equals(attribute) && a.isReadable()
-                    && a.isIs() == method.startsWith("is"));
+                    && a.isIs() == method.startsWith("is")) && !AccessRules.isSecret(name, attribute);
         } catch (JMException e) {
             return false;
         }

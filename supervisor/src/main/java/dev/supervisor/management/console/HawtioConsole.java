@@ -2,6 +2,12 @@ package dev.supervisor.management.console;
 
 import dev.supervisor.config.DaemonSettings;
 import dev.supervisor.management.ManagementPortInUseException;
+import dev.supervisor.management.http.AuthThrottle;
+import dev.supervisor.management.http.HttpLimits;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.FilterMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -47,7 +53,8 @@ public final class HawtioConsole implements AutoCloseable {
 
     /**
      * Merged into the war's web.xml: hawtio's Jolokia servlet asks the ACL MBean before each request, which is
-     * what keeps the viewer read-only. Set here and not as a {@code jolokia.restrictorClass} system property,
+     * what keeps the viewer read-only. The session cookie is SameSite=Strict: a page on another site cannot send a
+     * request with the operator's session. Set here and not as a {@code jolokia.restrictorClass} system property,
      * which the daemon's own Jolokia agent would try to load too.
      */
     private static final String OVERRIDE_WEB_XML = """
@@ -60,6 +67,15 @@ public final class HawtioConsole implements AutoCloseable {
                   <param-value>io.hawt.system.RBACRestrictor</param-value>
                 </init-param>
               </servlet>
+              <session-config>
+                <cookie-config>
+                  <http-only>true</http-only>
+                  <attribute>
+                    <attribute-name>SameSite</attribute-name>
+                    <attribute-value>Strict</attribute-value>
+                  </attribute>
+                </cookie-config>
+              </session-config>
             </web-app>
             """;
 
@@ -67,6 +83,8 @@ public final class HawtioConsole implements AutoCloseable {
     private final Path war;
     private final Path jolokiaPolicy;
     private final MBeanServer mbeanServer = ManagementFactory.getPlatformMBeanServer();
+    private final HttpLimits limits = HttpLimits.fromSystemProperties();
+    private final AuthThrottle throttle = new AuthThrottle();
 
     private final AtomicBoolean claimed = new AtomicBoolean();
     private boolean closed;
@@ -214,6 +232,15 @@ public final class HawtioConsole implements AutoCloseable {
         HostJolokiaJars.locations(getClass().getClassLoader()).forEach(hidden::add);
         webApp.addHiddenClassMatcher(hidden);
         webApp.addOverrideDescriptor(writeOverrideDescriptor(tempDir).toUri().toString());
+        // Our guard runs before any of hawtio's filters and servlets: limits, cross-site check, login throttle.
+        FilterHolder guard = new FilterHolder(new ConsoleRequestGuard(limits, throttle));
+        guard.setName("supervisor-request-guard");
+        FilterMapping mapping = new FilterMapping();
+        mapping.setFilterName(guard.getName());
+        mapping.setPathSpec("/*");
+        mapping.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
+        webApp.getServletHandler().prependFilter(guard);
+        webApp.getServletHandler().prependFilterMapping(mapping);
         return webApp;
     }
 
