@@ -90,6 +90,12 @@ public interface GodMXBean {
     /** Truncates the logs of the matching apps. */
     List<String> flush(String target);
 
+    /**
+     * The last {@code lines} lines (1 to 1000) of instance {@code id}'s {@code stream} log, "out" or "err",
+     * oldest first. For the console's log panel; the console lets only the admin run it (logs may hold secrets).
+     */
+    List<String> tailLog(int id, String stream, int lines);
+
     /** Stops every app and exits the daemon. */
     void kill();
 }
