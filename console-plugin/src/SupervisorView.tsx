@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
+import React, { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import {
   Alert,
   Button,
@@ -148,7 +148,7 @@ export const SupervisorView: React.FunctionComponent = () => {
         {button('reload', 'Reload', () => startReload(app.name))}
         {button('restart', 'Restart', () => setPending({ verb: 'restart', app }), true)}
         {button('stop', 'Stop', () => setPending({ verb: 'stop', app }), true)}
-        {button('scale', 'Scale…', () => askScale(app))}
+        {button('scale', 'Scale', () => askScale(app))}
       </Flex>
     )
   }
@@ -349,6 +349,11 @@ function summary(apps: App[] | null): string {
 const ReloadPanel: React.FunctionComponent<{ run: ReloadRun }> = ({ run }) => {
   const result = run.results.find(r => r.app === run.app) ?? run.results[0]
   const ok = result && result.outcome === 'done'
+  const steps = useRef<HTMLPreElement>(null)
+  // Follow the newest step, as a terminal would.
+  useEffect(() => {
+    if (steps.current) steps.current.scrollTop = steps.current.scrollHeight
+  }, [run.lines.length])
   return (
     <Card id={`reload-panel-${run.app}`} className='reload-panel' isCompact style={{ marginTop: '1em' }}>
       <CardHeader
@@ -367,7 +372,7 @@ const ReloadPanel: React.FunctionComponent<{ run: ReloadRun }> = ({ run }) => {
         </CardTitle>
       </CardHeader>
       <CardBody>
-        <pre className='reload-steps' style={{ fontSize: '0.85em', maxHeight: '14em', overflow: 'auto' }}>
+        <pre ref={steps} className='reload-steps' style={{ fontSize: '0.85em', maxHeight: '16em', overflow: 'auto' }}>
           {run.lines.length === 0 && !run.finished ? 'starting…' : run.lines.join('\n')}
         </pre>
         {run.error && <Alert className='reload-result' isInline variant='danger' title={`Reload failed: ${run.error}`} />}
