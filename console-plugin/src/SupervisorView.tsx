@@ -66,7 +66,7 @@ function sum(instances: Instance[], field: 'cpuPercent' | 'memoryBytes'): number
 }
 
 /** An action waiting for the user's yes: what it does, said plainly. */
-type Pending = { verb: string; app: App; instances?: number }
+type Pending = { verb: string; app: App }
 
 export const SupervisorView: React.FunctionComponent = () => {
   const [apps, setApps] = useState<App[] | null>(null)
@@ -108,12 +108,15 @@ export const SupervisorView: React.FunctionComponent = () => {
     }
   }
 
+  const scaleValue = Number(scaleTo)
+  const scaleValid = Number.isInteger(scaleValue) && scaleValue >= 0 && scaleTo.trim() !== ''
+
   const confirm = () => {
     if (!pending) return
     const { verb, app } = pending
     setPending(null)
     if (verb === 'scale') {
-      run('scale', app, pending.instances)
+      run('scale', app, scaleValue)
     } else {
       run(verb, app)
     }
@@ -153,8 +156,6 @@ export const SupervisorView: React.FunctionComponent = () => {
     )
   }
 
-  const scaleValue = Number(scaleTo)
-  const scaleValid = Number.isInteger(scaleValue) && scaleValue >= 0 && scaleTo.trim() !== ''
 
   return (
     <PageSection variant='light' id='supervisor-view'>
@@ -297,10 +298,7 @@ export const SupervisorView: React.FunctionComponent = () => {
             key='confirm'
             variant='danger'
             isDisabled={pending?.verb === 'scale' && !scaleValid}
-            onClick={() => {
-              if (pending?.verb === 'scale') pending.instances = scaleValue
-              confirm()
-            }}
+            onClick={confirm}
           >
             {pending ? capitalize(pending.verb) : ''}
           </Button>,

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
@@ -52,6 +53,7 @@ class SupervisorViewTest {
     private static final String BROKEN = "broken";
     private static final String VICTIM = "victim";
     private static final String TALK = "talk";
+    private static final String SCALED = "scaled";
     private static final String VIEWER = "viewer";
     private static final String VIEWER_PASSWORD = "viewer-secret";
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -78,7 +80,9 @@ class SupervisorViewTest {
         broken.put("restart_delay", "100ms");
         Map<String, Object> victim = Fixtures.app(VICTIM, "say=victim-is-up");
         Map<String, Object> talk = Fixtures.app(TALK, "stdin-echo");
-        daemon.godBean().start(Fixtures.appsFile(daemon.home().resolve("apps"), web, broken, victim, talk).toString());
+        Map<String, Object> scaled = Fixtures.app(SCALED);
+        daemon.godBean().start(Fixtures.appsFile(daemon.home().resolve("apps"), web, broken, victim, talk, scaled)
+                .toString());
         consoleUrl = daemon.awaitConsoleUp();
         admin = Credentials.load(daemon.daemon().settings().credentialsFile());
         Files.writeString(daemon.daemon().settings().credentialsFile(),
@@ -87,6 +91,7 @@ class SupervisorViewTest {
         awaitStatus(BROKEN, "errored", 1);
         awaitStatus(VICTIM, "online", 1);
         awaitStatus(TALK, "online", 1);
+        awaitStatus(SCALED, "online", 1);
     }
 
     @AfterAll
@@ -211,6 +216,21 @@ class SupervisorViewTest {
         awaitStatus(VICTIM, "stopped", 1);
         int id = instances(VICTIM).get(0).getId();
         wait.until(ExpectedConditions.attributeToBe(By.id("instance-row-" + id), "data-status", "stopped"));
+    }
+
+    @Test
+    void scaleAsksForTheNumberAndApplies() throws Exception {
+        openView(admin.username(), admin.password());
+
+        click(By.id("action-scale-" + SCALED));
+        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("scale-instances")));
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), "2");
+        click(By.id("confirm-action"));
+
+        awaitStatus(SCALED, "online", 2);
+        for (ProcessInfo p : instances(SCALED)) {
+            wait.until(ExpectedConditions.attributeToBe(By.id("instance-row-" + p.getId()), "data-status", "online"));
+        }
     }
 
     @Test
