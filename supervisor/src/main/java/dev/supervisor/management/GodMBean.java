@@ -137,7 +137,7 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
             }
             ProcessInfo instance = god.list().stream().filter(p -> p.getId() == id).findFirst()
                     .orElseThrow(() -> new UnknownTargetException(Integer.toString(id)));
-            String file = switch (stream) {
+            String file = switch (stream == null ? "" : stream) {
                 case "out" -> instance.getOutLog();
                 case "err" -> instance.getErrLog();
                 default -> throw new IllegalArgumentException("stream must be 'out' or 'err', not '" + stream + "'");

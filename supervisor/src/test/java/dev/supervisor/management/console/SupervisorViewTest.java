@@ -140,10 +140,14 @@ class SupervisorViewTest {
 
         JsonNode refused = viewer.jolokia(tail);
         JsonNode allowed = adminClient.jolokia(tail);
+        JsonNode badStream = adminClient.jolokia("exec/supervisor:type=God/tailLog/" + id + "/bogus/10");
+        JsonNode unknownId = adminClient.jolokia("exec/supervisor:type=God/tailLog/9999/out/10");
 
         assertThat(refused.path("status").asInt()).as(refused.toString()).isEqualTo(403);
         assertThat(allowed.path("status").asInt()).as(allowed.toString()).isEqualTo(200);
         assertThat(allowed.path("value").toString()).contains("victim-is-up");
+        assertThat(badStream.path("error").asText()).contains("stream must be 'out' or 'err', not 'bogus'");
+        assertThat(unknownId.path("error").asText()).contains("'9999' not found");
     }
 
     // ---- in the browser ----
