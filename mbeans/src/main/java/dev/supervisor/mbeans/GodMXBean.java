@@ -168,6 +168,15 @@ public interface GodMXBean {
     @Description("Truncates the logs of the matching apps; returns the files truncated")
     List<String> flush(@Param(name = "target", description = "all, an id, an app name, a namespace, or /regex/ on app names") String target);
 
+    /**
+     * The last {@code lines} lines (1 to 1000) of instance {@code id}'s {@code stream} log, "out" or "err",
+     * oldest first. For the console's log panel; the console lets only the admin run it (logs may hold secrets).
+     */
+    @Description("The last lines of an instance's out or err log, oldest first (admin only: logs may hold secrets)")
+    List<String> tailLog(@Param(name = "id", description = "the instance's id") int id,
+                         @Param(name = "stream", description = "out or err") String stream,
+                         @Param(name = "lines", description = "how many lines, 1 to 1000") int lines);
+
     /** Stops every app and exits the daemon. */
     @Description("Stops every app and exits the daemon")
     void kill();

@@ -5,6 +5,8 @@ import dev.supervisor.config.AppsFileLoader;
 import dev.supervisor.god.God;
 import dev.supervisor.god.Instance;
 import dev.supervisor.metrics.UsageFormat;
+import dev.supervisor.god.UnknownTargetException;
+import dev.supervisor.logs.LogTail;
 import dev.supervisor.mbeans.GodMXBean;
 import dev.supervisor.process.ProcessStatus;
 import dev.supervisor.mbeans.ProcessInfo;
@@ -13,6 +15,7 @@ import dev.supervisor.mbeans.ReloadResult;
 import dev.supervisor.reload.ReloadRequest;
 
 import javax.management.NotificationBroadcasterSupport;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,7 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     private final long startedAt = System.currentTimeMillis();
     private final Runnable shutdown;
     private final ReloadTickets tickets = new ReloadTickets();
+    private static final int MAX_TAIL_LINES = 1000;
 
     private final Supplier<String> consoleStatus;
     private final Supplier<String> jmxStatus;
@@ -195,6 +199,27 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     @Override public List<String> resurrect() { return Operations.call(god::resurrect); }
     @Override public void reloadLogs() { Operations.run(god::reloadLogs); }
     @Override public List<String> flush(String target) { return Operations.call(() -> god.flush(target)); }
+
+    @Override
+    public List<String> tailLog(int id, String stream, int lines) {
+        return Operations.call(() -> {
+            if (lines < 1 || lines > MAX_TAIL_LINES) {
+                throw new IllegalArgumentException("lines must be 1 to " + MAX_TAIL_LINES + ", not " + lines);
+            }
+            ProcessInfo instance = god.list().stream().filter(p -> p.getId() == id).findFirst()
+                    .orElseThrow(() -> new UnknownTargetException(Integer.toString(id)));
+            String file = switch (stream == null ? "" : stream) {
+                case "out" -> instance.getOutLog();
+                case "err" -> instance.getErrLog();
+                default -> throw new IllegalArgumentException("stream must be 'out' or 'err', not '" + stream + "'");
+            };
+            try {
+                return LogTail.lastLines(Path.of(file), lines);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + file + ": " + e.getMessage());
+            }
+        });
+    }
 
     @Override
     public void kill() {

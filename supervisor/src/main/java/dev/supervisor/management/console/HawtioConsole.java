@@ -199,7 +199,9 @@ public final class HawtioConsole implements AutoCloseable {
         undo.add(ConsoleSystemProperties.apply(ConsoleSystemProperties.forConsole(REALM, jolokiaPolicy)));
         undo.add(CredentialsRealm.install(REALM, settings.credentialsFile(), settings.installDir().resolve("conf/login.conf")));
         registerAccessControl();
-        server.setHandler(webApp(prepareTempDir()));
+        WebAppContext console = webApp(prepareTempDir());
+        installSupervisorPlugin(console);
+        server.setHandler(console);
         try {
             server.start();
         } catch (Exception e) {
@@ -264,6 +266,15 @@ public final class HawtioConsole implements AutoCloseable {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
         return file;
+    }
+
+    /** The "Supervisor" view (module console-plugin); the console works without it, as a plain JMX console. */
+    private void installSupervisorPlugin(WebAppContext console) {
+        if (SupervisorPlugin.available(getClass().getClassLoader())) {
+            undo.add(SupervisorPlugin.install(console, mbeanServer));
+        } else {
+            LOG.warn("the Supervisor view's assets are not on the classpath (build the console-plugin module)");
+        }
     }
 
     private void registerAccessControl() {
