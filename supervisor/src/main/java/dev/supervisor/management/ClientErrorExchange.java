@@ -14,11 +14,13 @@ import javax.management.MBeanServer;
 import javax.security.auth.Subject;
 
 /**
- * The exchange Jolokia writes its answer to: answers up to {@value #HOLD} bytes (every error is far smaller) are
- * held until complete and passed through {@link ClientErrors#rewrite}; larger ones stream through untouched.
+ * The exchange Jolokia writes its answer to: answers up to {@value #HOLD} bytes are held until complete and passed
+ * through {@link ClientErrors#rewrite}; larger ones stream through untouched. The bound is large enough for a bulk
+ * request that mixes an error with {@code list}s of our self-describing MBeans (hundreds of KB each), and small
+ * enough that the agent's few workers (and its one large bulk at a time) hold a few MB of heap at most.
  */
 final class ClientErrorExchange extends HttpExchange {
-    private static final int HOLD = 64 * 1024;
+    private static final int HOLD = 4 * 1024 * 1024;
 
     private final HttpExchange exchange;
     private final MBeanServer server;
