@@ -38,7 +38,8 @@ class Daemon:
         return r.stdout
 
     def start_hello(self, port, instances, extra=None):
-        app = {"name": "hello", "script": os.path.join(ROOT, "examples/hello/Hello.java"), "port": port,
+        app = {"name": "hello", "script": os.path.join(ROOT, "examples/target/hello.jar"),
+               "interpreter_args": "-XX:+UseSerialGC -jar", "port": port,
                "instances": instances, "listen_timeout": "20s", "kill_timeout": "3s",
                "log_date_format": "yyyy-MM-dd'T'HH:mm:ss.SSS"}
         app.update(extra or {})
