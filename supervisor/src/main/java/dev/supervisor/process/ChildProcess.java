@@ -38,6 +38,11 @@ public final class ChildProcess {
         }
     }
 
+    /** A child some other {@link ChildLauncher} started (e.g. {@link NativeLauncher}). */
+    static ChildProcess wrap(Process process) {
+        return new ChildProcess(process);
+    }
+
     public long pid() {
         return process.pid();
     }
