@@ -35,6 +35,8 @@ public final class PipeMultiplexer implements LogCapture {
     static final int READ_BYTES = 128 * 1024;
     private static final int MAX_READS_PER_ROUND = 8;
     private static final int GROWN_PIPE_BYTES = 1024 * 1024;
+    /** A read this large found a default (64 KiB) pipe nearly full. */
+    private static final int BUSY_READ_BYTES = 48 * 1024;
     private static final int MAX_EVENTS = 256;
     private static final Logger LOG = LogManager.getLogger(PipeMultiplexer.class);
 
@@ -203,16 +205,16 @@ public final class PipeMultiplexer implements LogCapture {
                 }
                 emit(b, buf, end);
                 keep(buf, end, filled);
-                if (r < want) {
-                    return total; // the pipe is empty now
-                }
-                if (!grown) {
-                    grown = true;
+                if (!grown && r >= BUSY_READ_BYTES) {
+                    grown = true; // a busy writer filled most of a default pipe: give it room for a pause of ours
                     try {
-                        Posix.fcntl(fd, Posix.F_SETPIPE_SZ, GROWN_PIPE_BYTES); // a busy writer: room for 1 ms of it
+                        Posix.fcntl(fd, Posix.F_SETPIPE_SZ, GROWN_PIPE_BYTES);
                     } catch (LastErrorException e) {
                         LOG.debug("{}: pipe stays at its size: {}", name, Posix.errorText(e.getErrorCode()));
                     }
+                }
+                if (r < want) {
+                    return total; // the pipe is empty now
                 }
             }
             return total;

@@ -97,7 +97,7 @@ final class NativeProcess extends Process {
 
     @Override
     public ProcessHandle toHandle() {
-        return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("process " + pid + " is gone"));
+        return new NativeProcessHandle(this);
     }
 
     @Override

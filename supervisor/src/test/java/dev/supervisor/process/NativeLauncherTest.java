@@ -68,6 +68,18 @@ class NativeLauncherTest {
     }
 
     @Test
+    void theHandleReportsTheExitFromTheReaperAndOutlivesTheChild() throws Exception {
+        ChildProcess c = launch("exec sleep 60", Map.of());
+        ProcessHandle h = c.handle();
+        assertThat(h.isAlive()).isTrue();
+        assertThat(h.info().command()).isPresent();
+        c.signal("SIGKILL");
+        assertThat(h.onExit().get(30, TimeUnit.SECONDS).pid()).isEqualTo(c.pid());
+        assertThat(c.handle().isAlive()).isFalse();
+        assertThat(c.handle().info().command()).isEmpty();
+    }
+
+    @Test
     void linesGoToStdin() throws Exception {
         ChildProcess c = launch("read a; echo \"got $a\"", Map.of());
         c.sendLine("hello there");
