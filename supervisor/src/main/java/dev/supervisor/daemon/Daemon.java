@@ -11,7 +11,12 @@ import dev.supervisor.god.DumpFile;
 import dev.supervisor.god.God;
 import dev.supervisor.god.InstanceServices;
 import dev.supervisor.god.MemoryLimit;
+import dev.supervisor.logs.LogCapture;
 import dev.supervisor.logs.LogFiles;
+import dev.supervisor.logs.PipeMultiplexer;
+import dev.supervisor.process.ChildLauncher;
+import dev.supervisor.process.ChildProcess;
+import dev.supervisor.process.NativeLauncher;
 import dev.supervisor.management.AccessPolicy;
 import dev.supervisor.management.Credentials;
 import dev.supervisor.management.JmxRemoteConnector;
@@ -93,10 +98,24 @@ public final class Daemon implements AutoCloseable {
         FrontEventLoops loops = new FrontEventLoops();
         closeInReverse.add(loops);
 
+        ChildLauncher launcher = ChildProcess::launch;
+        LogCapture logCapture = LogCapture.threadPerStream();
+        if (NativeLauncher.available() && !"jdk".equals(System.getProperty("supervisor.childIo"))) {
+            // One reaper thread and one epoll thread for all children instead of three threads each.
+            NativeLauncher spawner = new NativeLauncher();
+            closeInReverse.add(spawner);
+            PipeMultiplexer pipes = new PipeMultiplexer();
+            closeInReverse.add(pipes);
+            launcher = spawner;
+            logCapture = pipes;
+        } else {
+            LOG.info("child I/O: the JDK's Process and a thread per stream (posix_spawn via JNA unavailable or off)");
+        }
+
         MBeanRegistrar registrar = new MBeanRegistrar(ManagementFactory.getPlatformMBeanServer());
         ReadinessProbes probes = new ReadinessProbes(scheduler, settings.home().resolve("run"));
         InstanceServices services = new InstanceServices(scheduler, worker, (app, id, port) -> probeFor(probes, app, id, port),
-                logs, settings.logDir(), registrar);
+                logs, settings.logDir(), registrar, launcher, logCapture);
         god = new God(new AppsFileLoader(settings.logs()), services,
                 app -> startFront(app, loops),
                 new DumpFile(settings.dumpFile()), reloads);

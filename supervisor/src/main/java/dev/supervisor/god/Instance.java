@@ -5,7 +5,6 @@ import dev.supervisor.front.Backend;
 import dev.supervisor.front.DrainResult;
 import dev.supervisor.logs.LineOptions;
 import dev.supervisor.logs.LogDateFormat;
-import dev.supervisor.logs.LogPump;
 import dev.supervisor.logs.RotatingLogFile;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.process.ChildProcess;
@@ -142,7 +141,7 @@ public final class Instance {
                 env.put("PORT", Integer.toString(privatePort));
             }
             env.putAll(probe.environment());
-            c = ChildProcess.launch(new LaunchSpec(config.command(), config.cwd(), env));
+            c = services.launcher().launch(new LaunchSpec(config.command(), config.cwd(), env));
         } catch (RuntimeException e) {
             closeProbe();
             lastExit = "launch failed: " + e.getMessage();
@@ -156,8 +155,8 @@ public final class Instance {
         Consumer<String> lines = p::onStdoutLine;
         DateTimeFormatter prefix = config.logDateFormat().map(LogDateFormat::parse).orElse(null);
         String thread = app.name() + "-" + id + "-" + c.pid();
-        LogPump.start(thread + "-out", c.stdout(), outLog, new LineOptions(prefix, config.readyPattern().isPresent() ? lines : null));
-        LogPump.start(thread + "-err", c.stderr(), errLog, new LineOptions(prefix, null));
+        services.logCapture().start(thread + "-out", c.stdout(), outLog, new LineOptions(prefix, config.readyPattern().isPresent() ? lines : null));
+        services.logCapture().start(thread + "-err", c.stderr(), errLog, new LineOptions(prefix, null));
         c.onExit().thenAcceptAsync(code -> onExit(c, code), services.worker());
         CompletableFuture<Duration> launchReady = ready;
         c.awaitReady(p, config.readinessTimeout()).whenCompleteAsync((took, error) -> onReadiness(c, launchReady, took, error), services.worker());
