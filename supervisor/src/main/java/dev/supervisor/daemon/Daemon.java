@@ -132,6 +132,15 @@ public final class Daemon implements AutoCloseable {
             }
         }, MemoryLimit.INTERVAL.toMillis(), MemoryLimit.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
+        // Quiet apps' log files give their descriptors back (reopened on the next line): fds per process stay low.
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                logs.closeIdle(java.time.Duration.ofSeconds(30));
+            } catch (RuntimeException e) {
+                LOG.warn("closing idle log files failed: {}", e.getMessage());
+            }
+        }, 15, 15, TimeUnit.SECONDS);
+
         if (god.hasDump()) {
             try {
                 LOG.info("resurrecting {}", god.resurrect());
