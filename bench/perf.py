@@ -208,7 +208,7 @@ def scale(pm2):
     start = timed(lambda: (d.start_sleepers(N), wait_online(d.list_json, N, 300)))
     lst = statistics.median(timed(lambda: d.cli("list")) for _ in range(5))
     pid = d.pid()
-    time.sleep(3)
+    time.sleep(50)  # idle: quiet apps' log files close after 30 s (checked every 15 s)
     st = proc_status(pid)
     idle = idle_cpu_percent(pid)
     crash = crash_to_new_pid(pid, lambda: [p["pid"] for p in d.list_json() if p["name"] == "s0"][0], samples=3)
