@@ -89,6 +89,18 @@ public final class PipeMultiplexer implements LogCapture {
     }
 
     private void run() {
+        try {
+            loop();
+        } finally {
+            // Closed (daemon shutdown): the children are being stopped; give every descriptor back.
+            streams.values().forEach(s -> s.pipe.close());
+            streams.clear();
+            Posix.close(wakefd);
+            Posix.close(epfd);
+        }
+    }
+
+    private void loop() {
         Memory events = new Memory((long) Posix.EPOLL_EVENT_BYTES * MAX_EVENTS);
         Buffers b = new Buffers();
         while (!closed) {
@@ -118,9 +130,12 @@ public final class PipeMultiplexer implements LogCapture {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         byte[] one = {1, 0, 0, 0, 0, 0, 0, 0};
-        Posix.write(wakefd, one, one.length);
+        Posix.write(wakefd, one, one.length); // wakes the loop, which closes the descriptors
     }
 
     /** The loop's working memory, shared by all streams. */

@@ -200,6 +200,21 @@ class PipeMultiplexerTest {
         await().atMost(WAIT).until(() -> openFds() - fdsBefore <= 5);
     }
 
+    @Test
+    void closingGivesEveryDescriptorBack() throws Exception {
+        long fdsBefore = openFds();
+        PipeMultiplexer other = new PipeMultiplexer();
+        ChildProcess c = spawn("exec sleep 60");
+        other.start("o", c.stdout(), (b, o, l) -> { }, LineOptions.NONE);
+        other.start("e", c.stderr(), (b, o, l) -> { }, LineOptions.NONE);
+        assertThat(other.streams()).isEqualTo(2);
+        other.close();
+        await().atMost(WAIT).until(() -> other.streams() == 0);
+        c.signal("SIGKILL");
+        assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(137); // stdin closes with the exit
+        await().atMost(WAIT).until(() -> openFds() <= fdsBefore);
+    }
+
     private static long openFds() throws IOException {
         try (var s = Files.list(Path.of("/proc/self/fd"))) {
             return s.count();
