@@ -301,7 +301,7 @@ def reload(pm2):
     wall = (time.time() - t0) * 1000
     r = B.parse_wrk(proc.communicate()[0])
     d.kill()
-    ready = [int(x) for x in B.re.findall(r"ready in (\d+) ms", out)]
+    ready = [int(x) for x in B.re.findall(r"ready in (\d+) ms, old pid", out)]
     p = B.pm2_reload_under_load(2) if pm2.ok else None
     row("reload of 2 instances under wrk -c32 (examples/hello): wall, p99 during / steady, failed",
         f"{p['reload_ms']:.0f} ms, p99 {p['p99']:.1f} ms, {p['errors']} failed" if p else "-",
