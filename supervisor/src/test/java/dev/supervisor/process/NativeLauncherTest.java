@@ -55,6 +55,18 @@ class NativeLauncherTest {
         assertThat(c.signal("SIGKILL")).isTrue();
         assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(137);
         assertThat(ChildProcess.describeExit(137)).isEqualTo("signal SIGKILL");
+        assertThat(ProcessSignaller.groupAlive(c.pid())).isFalse();
+        assertThat(c.signal("SIGTERM")).isFalse(); // no such process any more
+    }
+
+    @Test
+    void signalsReachTheWholeGroupByNameOrNumber() throws Exception {
+        ChildProcess c = launch("sleep 60 & sleep 60 & wait", Map.of());
+        assertThat(ProcessSignaller.groupAlive(c.pid())).isTrue();
+        assertThat(c.signalGroup("TERM")).isTrue();
+        assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(128 + 15);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> !ProcessSignaller.groupAlive(c.pid())); // the two sleeps went with it
     }
 
     @Test
