@@ -141,7 +141,9 @@ http {{ access_log off; upstream app {{ {servers} keepalive 64; }}
   server {{ listen 127.0.0.1:{port}; location / {{ proxy_pass http://app; proxy_http_version 1.1;
     proxy_set_header Connection ""; proxy_set_header X-Forwarded-For $remote_addr; }} }} }}
 """)
-    return subprocess.Popen(["nginx", "-c", conf, "-p", conf_dir], stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(["nginx", "-c", conf, "-p", conf_dir], stderr=subprocess.DEVNULL)
+    proc.conf_dir = conf_dir  # removed by the caller once nginx has stopped
+    return proc
 
 
 def wait_port(port, timeout=20):
@@ -197,6 +199,8 @@ def front_throughput():
     finally:
         for p in procs:
             p.terminate()
+            p.wait()
+            shutil.rmtree(getattr(p, "conf_dir", ""), ignore_errors=True)
         d.kill()
 
 
