@@ -39,7 +39,8 @@ class Daemon:
         return r.stdout
 
     def start_hello(self, port, instances, extra=None):
-        app = {"name": "hello", "script": os.path.join(ROOT, "examples/hello/Hello.java"), "port": port,
+        app = {"name": "hello", "script": os.path.join(ROOT, "examples/target/hello.jar"),
+               "interpreter_args": "-XX:+UseSerialGC -jar", "port": port,
                "instances": instances, "listen_timeout": "20s", "kill_timeout": "3s",
                "log_date_format": "yyyy-MM-dd'T'HH:mm:ss.SSS"}
         app.update(extra or {})
@@ -141,7 +142,9 @@ http {{ access_log off; upstream app {{ {servers} keepalive 64; }}
   server {{ listen 127.0.0.1:{port}; location / {{ proxy_pass http://app; proxy_http_version 1.1;
     proxy_set_header Connection ""; proxy_set_header X-Forwarded-For $remote_addr; }} }} }}
 """)
-    return subprocess.Popen(["nginx", "-c", conf, "-p", conf_dir], stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(["nginx", "-c", conf, "-p", conf_dir], stderr=subprocess.DEVNULL)
+    proc.conf_dir = conf_dir  # removed by the caller once nginx has stopped
+    return proc
 
 
 def wait_port(port, timeout=20):
@@ -197,6 +200,8 @@ def front_throughput():
     finally:
         for p in procs:
             p.terminate()
+            p.wait()
+            shutil.rmtree(getattr(p, "conf_dir", ""), ignore_errors=True)
         d.kill()
 
 

@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
 /**
- * The example HTTP app: answers every request with its instance and pid. Run by the supervisor as
- * {@code java Hello.java}; it listens on PORT (a private port behind the supervisor's front).
+ * The example HTTP app: answers every request with its instance and pid. The build compiles it into
+ * {@code examples/target/hello.jar} (run as {@code java -jar}, its port opens ~0.1 s after launch; the source
+ * launcher, {@code java Hello.java}, works too but compiles at every start); it listens on PORT (a private port
+ * behind the supervisor's front).
  */
 public class Hello {
     public static void main(String[] args) throws Exception {

@@ -13,7 +13,12 @@ import dev.supervisor.god.God;
 import dev.supervisor.god.Instance;
 import dev.supervisor.god.InstanceServices;
 import dev.supervisor.god.MemoryLimit;
+import dev.supervisor.logs.LogCapture;
 import dev.supervisor.logs.LogFiles;
+import dev.supervisor.logs.PipeMultiplexer;
+import dev.supervisor.process.ChildLauncher;
+import dev.supervisor.process.ChildProcess;
+import dev.supervisor.process.NativeLauncher;
 import dev.supervisor.management.AccessPolicy;
 import dev.supervisor.management.Credentials;
 import dev.supervisor.management.JmxRemoteConnector;
@@ -114,6 +119,20 @@ public final class Daemon implements AutoCloseable {
         FrontEventLoops loops = new FrontEventLoops();
         closeInReverse.add(loops);
 
+        ChildLauncher launcher = ChildProcess::launch;
+        LogCapture logCapture = LogCapture.threadPerStream();
+        if (NativeLauncher.available() && !"jdk".equals(System.getProperty("supervisor.childIo"))) {
+            // One reaper thread and one epoll thread for all children instead of three threads each.
+            NativeLauncher spawner = new NativeLauncher();
+            closeInReverse.add(spawner);
+            PipeMultiplexer pipes = new PipeMultiplexer();
+            closeInReverse.add(pipes);
+            launcher = spawner;
+            logCapture = pipes;
+        } else {
+            LOG.info("child I/O: the JDK's Process and a thread per stream (posix_spawn via JNA unavailable or off)");
+        }
+
         // The sampler reads the God's table through a small interface of its own; it starts once the God exists.
         Sampler sampler = new Sampler(this::liveGroups, settings.sampleInterval());
         closeInReverse.add(sampler);
@@ -123,7 +142,7 @@ public final class Daemon implements AutoCloseable {
         MBeanRegistrar registrar = new MBeanRegistrar(ManagementFactory.getPlatformMBeanServer(), sampler, metrics);
         ReadinessProbes probes = new ReadinessProbes(probeScheduler, urlScheduler, settings.home().resolve("run"));
         InstanceServices services = new InstanceServices(scheduler, worker, signals, owners,
-                (app, id, port) -> probeFor(probes, app, id, port), logs, settings.logDir(), registrar);
+                (app, id, port) -> probeFor(probes, app, id, port), logs, settings.logDir(), registrar, launcher, logCapture);
         god = new God(new AppsFileLoader(settings.logs()), services,
                 app -> startFront(app, loops),
                 new DumpFile(settings.dumpFile()), reloads);
@@ -144,6 +163,15 @@ public final class Daemon implements AutoCloseable {
                 LOG.error("memory limit check failed", e);
             }
         }, MemoryLimit.INTERVAL.toMillis(), MemoryLimit.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+
+        // Quiet apps' log files give their descriptors back (reopened on the next line): fds per process stay low.
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                logs.closeIdle(java.time.Duration.ofSeconds(30));
+            } catch (RuntimeException e) {
+                LOG.warn("closing idle log files failed: {}", e.getMessage());
+            }
+        }, 15, 15, TimeUnit.SECONDS);
 
         recoverOrStartEmpty(record);
         god.recordInto(record);

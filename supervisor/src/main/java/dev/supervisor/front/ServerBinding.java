@@ -3,7 +3,7 @@ package dev.supervisor.front;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.Errors;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -17,7 +17,7 @@ final class ServerBinding {
     static ServerBootstrap serverBootstrap(FrontEventLoops loops) {
         return new ServerBootstrap()
                 .group(loops.group())
-                .channel(NioServerSocketChannel.class)
+                .channel(loops.serverChannel())
                 // SO_REUSEADDR: a restarted daemon can rebind while old connections sit in TIME_WAIT.
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -32,7 +32,7 @@ final class ServerBinding {
             return bootstrap.bind(address).syncUninterruptibly().channel();
         } catch (Exception e) { // syncUninterruptibly rethrows the checked BindException undeclared
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof BindException) {
+                if (t instanceof BindException || isNativeAddressInUse(t)) {
                     throw new PortInUseException("port " + address.getPort() + " on " + address.getHostString()
                             + " is already in use (app " + appName + "'s front)", e);
                 }
@@ -40,6 +40,13 @@ final class ServerBinding {
             throw e;
         }
     }
+
+    /** The epoll transport reports EADDRINUSE (98) as its own IOException, not as a BindException. */
+    private static boolean isNativeAddressInUse(Throwable t) {
+        return t instanceof Errors.NativeIoException n && Math.abs(n.expectedErr()) == EADDRINUSE;
+    }
+
+    private static final int EADDRINUSE = 98;
 
     /**
      * Closes the listening socket and returns once the port is free. The JDK defers closing a socket registered with

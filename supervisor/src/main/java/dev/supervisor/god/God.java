@@ -65,7 +65,8 @@ public final class God implements AutoCloseable {
     public God(AppsFileLoader loader, InstanceServices services, FrontFactory fronts, DumpFile dump, Executor reloadExecutor) {
         this.loader = loader;
         this.services = new InstanceServices(services.scheduler(), services.worker(), services.signals(), services.owners(),
-                services.probes(), services.logs(), services.logDir(), journaled(services.events()));
+                services.probes(), services.logs(), services.logDir(), journaled(services.events()),
+                services.launcher(), services.logCapture());
         this.fronts = fronts;
         this.dump = dump;
         this.reloadExecutor = reloadExecutor;

@@ -76,7 +76,7 @@ public final class Instance implements Replica {
         this.index = index;
         this.config = config;
         this.services = services;
-        this.logs = new InstanceLogs(services.logs());
+        this.logs = new InstanceLogs(services.logs(), services.logCapture());
     }
 
     @Override
@@ -184,7 +184,7 @@ public final class Instance implements Replica {
                 env.put("PORT", Integer.toString(privatePort));
             }
             env.putAll(probe.environment());
-            c = ChildProcess.launch(new LaunchSpec(config.command(), config.cwd(), env));
+            c = services.launcher().launch(new LaunchSpec(config.command(), config.cwd(), env));
             ReadinessProbe p = probe;
             Consumer<String> lines = p::onStdoutLine;
             logs.pump(app.name() + "-" + id + "-" + c.pid(), c.stdout(), c.stderr(), config,

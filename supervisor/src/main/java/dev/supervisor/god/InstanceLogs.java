@@ -3,8 +3,8 @@ package dev.supervisor.god;
 import dev.supervisor.config.AppConfig;
 import dev.supervisor.logs.LineOptions;
 import dev.supervisor.logs.LogDateFormat;
+import dev.supervisor.logs.LogCapture;
 import dev.supervisor.logs.LogFiles;
-import dev.supervisor.logs.LogPump;
 import dev.supervisor.logs.RotatingLogFile;
 
 import java.io.InputStream;
@@ -15,16 +15,19 @@ import java.util.function.Consumer;
 /**
  * The seam between an instance and its logs: the two files, opened before the fork (so that a bad path fails the
  * launch before any process exists) and released when the entry leaves the table; and the wiring of a process's
- * stdout/stderr into them. Today one pump thread per stream; another way of pumping replaces {@link #pump} alone.
+ * stdout/stderr into them through the daemon's {@link LogCapture} (one epoll thread for every pipe, or a thread per
+ * stream where posix_spawn is unavailable).
  * Used by the instance's owner only.
  */
 final class InstanceLogs {
     private final LogFiles files;
+    private final LogCapture capture;
     private RotatingLogFile out;
     private RotatingLogFile err;
 
-    InstanceLogs(LogFiles files) {
+    InstanceLogs(LogFiles files, LogCapture capture) {
         this.files = files;
+        this.capture = capture;
     }
 
     /** Opens both files if not open yet. @throws RuntimeException naming the file when one cannot be opened */
@@ -40,8 +43,8 @@ final class InstanceLogs {
     /** Starts copying the process's output into the files; {@code stdoutLines} also sees each stdout line (or null). */
     void pump(String name, InputStream stdout, InputStream stderr, AppConfig config, Consumer<String> stdoutLines) {
         DateTimeFormatter prefix = config.logDateFormat().map(LogDateFormat::parse).orElse(null);
-        LogPump.start(name + "-out", stdout, out, new LineOptions(prefix, stdoutLines));
-        LogPump.start(name + "-err", stderr, err, new LineOptions(prefix, null));
+        capture.start(name + "-out", stdout, out, new LineOptions(prefix, stdoutLines));
+        capture.start(name + "-err", stderr, err, new LineOptions(prefix, null));
     }
 
     void release() {

@@ -72,6 +72,21 @@ public final class LogFiles implements AutoCloseable {
         }
     }
 
+    /** Closes the descriptors of files nothing was written to for {@code idle} (they reopen on the next write). */
+    public int closeIdle(java.time.Duration idle) {
+        int closed = 0;
+        for (RotatingLogFile f : snapshot()) {
+            try {
+                if (f.closeIfIdle(idle)) {
+                    closed++;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot close idle log file " + f.path() + ": " + e.getMessage(), e);
+            }
+        }
+        return closed;
+    }
+
     /** Truncates the given files if open here, else on disk (rotated copies included). */
     public void truncate(Path path) {
         RotatingLogFile f;

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * starts a line. The cost: a last line without an end (a prompt) shows up only when its line ends, the buffer
  * fills (a line longer than {@link #BUFFER_SIZE} is written in pieces) or the stream ends.
  */
-public final class LogPump {
+public final class LogPump implements LogCapture.Capture {
     public static final int BUFFER_SIZE = 16 * 1024;
     /** Longest line handed to a line listener; the rest of a longer line is dropped (the log file gets it all). */
     public static final int MAX_LISTENER_LINE = 8 * 1024;
@@ -65,6 +65,7 @@ public final class LogPump {
     }
 
     /** Stops calling the line listener (e.g. once the instance is ready), so lines cost nothing more. */
+    @Override
     public void removeLineListener() {
         splitter = null;
     }
@@ -75,6 +76,7 @@ public final class LogPump {
         return !thread.isAlive();
     }
 
+    @Override
     public boolean isRunning() {
         return thread.isAlive();
     }

@@ -43,7 +43,7 @@ public final class ChildProcess {
      * setsid forks and then execs the program, so a missing program would show only as an early exit 127: check it
      * (and the working directory) before the fork, where the failure can still name the cause.
      */
-    private static void requireRunnable(LaunchSpec spec) {
+    static void requireRunnable(LaunchSpec spec) {
         if (!java.nio.file.Files.isDirectory(spec.cwd())) {
             throw new LaunchException("cannot start " + String.join(" ", spec.command()) + ": working directory " + spec.cwd() + " does not exist");
         }
@@ -61,6 +61,11 @@ public final class ChildProcess {
             throw new LaunchException("cannot start " + program + ": no such executable file"
                     + (program.contains("/") ? "" : " on PATH"));
         }
+    }
+
+    /** A child some other {@link ChildLauncher} started (e.g. {@link NativeLauncher}). */
+    static ChildProcess wrap(Process process) {
+        return new ChildProcess(process);
     }
 
     public long pid() {

@@ -1,6 +1,7 @@
 package dev.supervisor.process;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -8,6 +9,14 @@ import java.util.concurrent.TimeUnit;
  * group id is its pid and grandchildren that did not setsid themselves die with it (pm2 #6084, #2125).
  */
 public final class ProcessSignaller {
+    private static final boolean NATIVE_KILL = NativeLauncher.available();
+    /** Linux signal numbers (x86_64 and aarch64 agree on these). */
+    private static final Map<String, Integer> NUMBERS = Map.ofEntries(
+            Map.entry("SIGHUP", 1), Map.entry("SIGINT", 2), Map.entry("SIGQUIT", 3), Map.entry("SIGABRT", 6),
+            Map.entry("SIGKILL", 9), Map.entry("SIGUSR1", 10), Map.entry("SIGUSR2", 12), Map.entry("SIGPIPE", 13),
+            Map.entry("SIGALRM", 14), Map.entry("SIGTERM", 15), Map.entry("SIGCONT", 18), Map.entry("SIGSTOP", 19),
+            Map.entry("SIGTSTP", 20), Map.entry("SIGTTIN", 21), Map.entry("SIGTTOU", 22), Map.entry("SIGWINCH", 28));
+
     private ProcessSignaller() {
     }
 
@@ -17,6 +26,11 @@ public final class ProcessSignaller {
      * @return false when no such process (group) existed
      */
     public static boolean send(long pid, String signal, boolean group) {
+        Integer number = "0".equals(signal) ? Integer.valueOf(0) : NUMBERS.get(signal.startsWith("SIG") ? signal : "SIG" + signal);
+        if (NATIVE_KILL && number != null) {
+            // kill(2) directly: no `kill` process per signal (a stop, a delete all, every exit's leftover check).
+            return Posix.kill((int) (group ? -pid : pid), number) == 0;
+        }
         String target = group ? "-" + pid : Long.toString(pid);
         ProcessBuilder pb = new ProcessBuilder("kill", "-s", signal.replaceFirst("^SIG", ""), "--", target)
                 .redirectErrorStream(true)

@@ -120,6 +120,24 @@ class RotatingLogFileTest {
     }
 
     @Test
+    void anIdleFileGivesItsDescriptorBackAndReopensOnTheNextWrite() throws IOException {
+        Path file = dir.resolve("idle.log");
+        byte[] first = ("a".repeat(600) + "\n").getBytes();
+        byte[] second = ("b".repeat(600) + "\n").getBytes();
+        try (RotatingLogFile log = new RotatingLogFile(file, new LogPolicy(1024, 2))) {
+            log.write(first, 0, first.length);
+            assertThat(log.closeIfIdle(java.time.Duration.ofHours(1))).isFalse();
+            assertThat(log.isOpen()).isTrue();
+            assertThat(log.closeIfIdle(java.time.Duration.ZERO)).isTrue();
+            assertThat(log.isOpen()).isFalse();
+            log.write(second, 0, second.length); // over 1K: rotation still counts the bytes written before the close
+            assertThat(log.isOpen()).isTrue();
+        }
+        assertThat(read(file)).isEqualTo(new String(second));
+        assertThat(read(RotatingLogFile.rotated(file, 1))).isEqualTo(new String(first));
+    }
+
+    @Test
     void reopenStartsANewFileAfterTheOldOneWasMovedAway() throws IOException {
         Path file = dir.resolve("moved.log");
         Path movedTo = dir.resolve("moved.log.archived");

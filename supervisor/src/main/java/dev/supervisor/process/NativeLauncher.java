@@ -1,0 +1,133 @@
+package dev.supervisor.process;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.StringArray;
+import com.sun.jna.ptr.IntByReference;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Spawns children with glibc's posix_spawn (a vfork-style clone + exec, no helper process): each child leads its
+ * own session and process group ({@code POSIX_SPAWN_SETSID}, what {@code /usr/bin/setsid} did), starts with default
+ * signal dispositions and an empty signal mask, gets stdin/stdout/stderr pipes and no other descriptor of the daemon
+ * ({@code closefrom(3)}: the daemon's sockets never leak into apps). One {@link ExitReaper} thread notices every
+ * exit. Needs Linux with glibc ≥ 2.34; {@link #available()} says whether this machine has it.
+ */
+public final class NativeLauncher implements ChildLauncher, AutoCloseable {
+    private final ExitReaper reaper = new ExitReaper();
+
+    /** Whether posix_spawn with the needed extensions can be called here (else use {@code ChildProcess::launch}). */
+    public static boolean available() {
+        try {
+            Native.getDefaultStringEncoding();
+            Posix.strerror(0);
+            com.sun.jna.NativeLibrary.getInstance("c").getFunction("posix_spawn_file_actions_addclosefrom_np");
+            return true;
+        } catch (LinkageError | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public ChildProcess launch(LaunchSpec spec) {
+        // A missing program or directory is named before the spawn, as the JDK path does.
+        ChildProcess.requireRunnable(spec);
+        // Exactly the spec's environment: the daemon's own (and any secret in it) never reaches an app.
+        Map<String, String> env = new HashMap<>(spec.env());
+        List<String> envp = new ArrayList<>(env.size());
+        env.forEach((k, v) -> envp.add(k + "=" + v));
+
+        int[] in = pipe();
+        int[] out = null;
+        int[] err = null;
+        Memory actions = new Memory(Posix.SPAWN_STRUCT_BYTES);
+        Memory attr = new Memory(Posix.SPAWN_STRUCT_BYTES);
+        Memory sigs = new Memory(Posix.SIGSET_BYTES);
+        boolean actionsReady = false;
+        boolean attrReady = false;
+        try {
+            out = pipe();
+            err = pipe();
+            check(Posix.posix_spawn_file_actions_init(actions), "file actions");
+            actionsReady = true;
+            check(Posix.posix_spawn_file_actions_adddup2(actions, in[0], 0), "stdin");
+            check(Posix.posix_spawn_file_actions_adddup2(actions, out[1], 1), "stdout");
+            check(Posix.posix_spawn_file_actions_adddup2(actions, err[1], 2), "stderr");
+            check(Posix.posix_spawn_file_actions_addchdir_np(actions, spec.cwd().toString()), "cwd");
+            check(Posix.posix_spawn_file_actions_addclosefrom_np(actions, 3), "closefrom");
+            check(Posix.posix_spawnattr_init(attr), "attributes");
+            attrReady = true;
+            check(Posix.posix_spawnattr_setflags(attr, (short) (Posix.POSIX_SPAWN_SETSID
+                    | Posix.POSIX_SPAWN_SETSIGMASK | Posix.POSIX_SPAWN_SETSIGDEF)), "flags");
+            Posix.sigemptyset(sigs);
+            check(Posix.posix_spawnattr_setsigmask(attr, sigs), "signal mask");
+            Posix.sigfillset(sigs);
+            check(Posix.posix_spawnattr_setsigdefault(attr, sigs), "signal defaults");
+
+            IntByReference pid = new IntByReference();
+            String[] argv = spec.command().toArray(String[]::new);
+            int rc = Posix.posix_spawnp(pid, argv[0], actions, attr, new StringArray(argv),
+                    new StringArray(envp.toArray(String[]::new)));
+            if (rc != 0) {
+                throw new LaunchException("cannot start " + String.join(" ", spec.command()) + " in " + spec.cwd()
+                        + ": " + Posix.strerror(rc));
+            }
+            NativeProcess p = new NativeProcess(pid.getValue(), in[1], out[0], err[0]);
+            reaper.watch(p);
+            closeAll(in[0], out[1], err[1]); // the child's ends
+            return ChildProcess.wrap(p);
+        } catch (LaunchException e) {
+            closeAll(in[0], in[1], out == null ? -1 : out[0], out == null ? -1 : out[1],
+                    err == null ? -1 : err[0], err == null ? -1 : err[1]);
+            throw e;
+        } finally {
+            if (actionsReady) {
+                Posix.posix_spawn_file_actions_destroy(actions);
+            }
+            if (attrReady) {
+                Posix.posix_spawnattr_destroy(attr);
+            }
+        }
+    }
+
+    /** Children whose exit has not been collected yet. */
+    public int watching() {
+        return reaper.watching();
+    }
+
+    private static int[] pipe() {
+        int[] fds = new int[2];
+        try {
+            Posix.pipe2(fds, Posix.O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw new LaunchException("cannot create a pipe for a child: " + Posix.errorText(e.getErrorCode())
+                    + " (too many open files? raise the daemon's ulimit -n)");
+        }
+        return fds;
+    }
+
+    private static void check(int rc, String what) {
+        if (rc != 0) {
+            throw new LaunchException("cannot prepare the spawn (" + what + "): " + Posix.errorText(rc));
+        }
+    }
+
+    private static void closeAll(int... fds) {
+        for (int fd : fds) {
+            if (fd >= 0) {
+                Posix.close(fd);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        reaper.close();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.supervisor.process;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NativeLauncherTest {
+    private static final NativeLauncher LAUNCHER = new NativeLauncher();
+
+    @TempDir
+    Path dir;
+
+    private final List<ChildProcess> children = new ArrayList<>();
+
+    @AfterEach
+    void killChildren() {
+        children.forEach(c -> c.signalGroup("SIGKILL"));
+    }
+
+    @AfterAll
+    static void closeLauncher() {
+        LAUNCHER.close();
+    }
+
+    @Test
+    void runsInItsOwnSessionWithItsEnvAndCwdAndReportsTheExitCode() throws Exception {
+        ChildProcess c = launch("echo \"$GREETING $(pwd)\"; cut -d' ' -f1,5,6 /proc/$$/stat; echo oops >&2; exit 3",
+                Map.of("GREETING", "hi"));
+        assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(3);
+        String[] out = readAll(c.stdout()).split("\n");
+        assertThat(out[0]).isEqualTo("hi " + dir.toRealPath());
+        long pid = c.pid();
+        assertThat(out[1]).isEqualTo(pid + " " + pid + " " + pid); // pid == process group == session
+        assertThat(readAll(c.stderr())).isEqualTo("oops\n");
+        assertThat(c.isAlive()).isFalse();
+    }
+
+    @Test
+    void aDeathBySignalIs128PlusTheSignal() throws Exception {
+        ChildProcess c = launch("exec sleep 60", Map.of());
+        assertThat(c.isAlive()).isTrue();
+        assertThat(c.signal("SIGKILL")).isTrue();
+        assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(137);
+        assertThat(ChildProcess.describeExit(137)).isEqualTo("signal SIGKILL");
+        assertThat(ProcessSignaller.groupAlive(c.pid())).isFalse();
+        assertThat(c.signal("SIGTERM")).isFalse(); // no such process any more
+    }
+
+    @Test
+    void signalsReachTheWholeGroupByNameOrNumber() throws Exception {
+        ChildProcess c = launch("sleep 60 & sleep 60 & wait", Map.of());
+        assertThat(ProcessSignaller.groupAlive(c.pid())).isTrue();
+        assertThat(c.signalGroup("TERM")).isTrue();
+        assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(128 + 15);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> !ProcessSignaller.groupAlive(c.pid())); // the two sleeps went with it
+    }
+
+    @Test
+    void theChildGetsOnlyItsThreeStdioDescriptorsAndDefaultSignals() throws Exception {
+        // 0, 1, 2 and the directory ls is reading; nothing of the daemon's (sockets, jars, pipes of other children)
+        ChildProcess c = launch("ls /proc/self/fd; grep -E '^Sig(Ign|Blk)' /proc/self/status", Map.of());
+        assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(0);
+        List<String> lines = readAll(c.stdout()).lines().toList();
+        assertThat(lines.stream().filter(l -> l.matches("\\d+")).toList()).containsExactly("0", "1", "2", "3");
+        assertThat(lines).contains("SigBlk:\t0000000000000000");
+    }
+
+    @Test
+    void theHandleReportsTheExitFromTheReaperAndOutlivesTheChild() throws Exception {
+        ChildProcess c = launch("exec sleep 60", Map.of());
+        ProcessHandle h = c.handle();
+        assertThat(h.isAlive()).isTrue();
+        assertThat(h.info().command()).isPresent();
+        c.signal("SIGKILL");
+        assertThat(h.onExit().get(30, TimeUnit.SECONDS).pid()).isEqualTo(c.pid());
+        assertThat(c.handle().isAlive()).isFalse();
+        assertThat(c.handle().info().command()).isEmpty();
+    }
+
+    @Test
+    void linesGoToStdin() throws Exception {
+        ChildProcess c = launch("read a; echo \"got $a\"", Map.of());
+        c.sendLine("hello there");
+        assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(0);
+        assertThat(readAll(c.stdout())).isEqualTo("got hello there\n");
+    }
+
+    @Test
+    void aMissingProgramOrDirectoryIsALaunchExceptionThatSaysWhich() {
+        assertThatThrownBy(() -> LAUNCHER.launch(new LaunchSpec(List.of("/no/such/program"), dir, Map.of())))
+                .isInstanceOf(LaunchException.class).hasMessageContaining("/no/such/program")
+                .hasMessageContaining("No such file or directory");
+        assertThatThrownBy(() -> LAUNCHER.launch(new LaunchSpec(List.of("/bin/true"), dir.resolve("gone"), Map.of())))
+                .isInstanceOf(LaunchException.class).hasMessageContaining("working directory");
+    }
+
+    @Test
+    void exitsAreNoticedWithoutAThreadPerChild() throws Exception {
+        int before = Thread.activeCount();
+        List<ChildProcess> many = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            many.add(launch("exec sleep 60", Map.of()));
+        }
+        assertThat(Thread.activeCount() - before).isLessThanOrEqualTo(2);
+        many.forEach(c -> c.signal("SIGTERM"));
+        for (ChildProcess c : many) {
+            assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(128 + 15);
+            c.stdout().close();
+            c.stderr().close();
+        }
+        assertThat(LAUNCHER.watching()).isZero();
+    }
+
+    @Test
+    void childrenOfTheJdkStillGetTheirExitValues() throws Exception {
+        ChildProcess ours = launch("exec sleep 60", Map.of());
+        Process jdks = new ProcessBuilder("/bin/sh", "-c", "exit 7").start();
+        assertThat(jdks.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(jdks.exitValue()).isEqualTo(7); // the reaper left the JDK's child to the JDK
+        assertThat(ours.isAlive()).isTrue();
+    }
+
+    private ChildProcess launch(String script, Map<String, String> env) {
+        ChildProcess c = LAUNCHER.launch(new LaunchSpec(List.of("/bin/sh", "-c", script), dir, env));
+        children.add(c);
+        return c;
+    }
+
+    static String readAll(InputStream in) throws IOException {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
