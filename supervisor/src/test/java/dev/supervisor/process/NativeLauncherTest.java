@@ -103,7 +103,7 @@ class NativeLauncherTest {
     void aMissingProgramOrDirectoryIsALaunchExceptionThatSaysWhich() {
         assertThatThrownBy(() -> LAUNCHER.launch(new LaunchSpec(List.of("/no/such/program"), dir, Map.of())))
                 .isInstanceOf(LaunchException.class).hasMessageContaining("/no/such/program")
-                .hasMessageContaining("No such file or directory");
+                .hasMessageContaining("no such executable file");
         assertThatThrownBy(() -> LAUNCHER.launch(new LaunchSpec(List.of("/bin/true"), dir.resolve("gone"), Map.of())))
                 .isInstanceOf(LaunchException.class).hasMessageContaining("working directory");
     }

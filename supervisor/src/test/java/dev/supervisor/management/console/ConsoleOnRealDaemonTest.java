@@ -480,7 +480,8 @@ class ConsoleOnRealDaemonTest {
         }
 
         private void screenshot(String name) throws IOException {
-            Path dir = repositoryRoot().resolve("docs/screenshots");
+            // Into the build directory: a test run must not rewrite the repository; the README's copies are in docs/.
+            Path dir = Path.of("target", "screenshots");
             Files.createDirectories(dir);
             Files.write(dir.resolve(name), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
         }
@@ -511,12 +512,5 @@ class ConsoleOnRealDaemonTest {
                 assertThat(daemon.godBean().list()).extracting(ProcessInfo::getName).containsExactly("worker");
             }
         }
-    }
-
-    /** Surefire runs in the module directory; the screenshots belong to the repository's docs. */
-    static Path repositoryRoot() {
-        Path module = Path.of("").toAbsolutePath();
-        Path parent = module.getParent();
-        return parent != null && Files.exists(parent.resolve("pom.xml")) ? parent : module;
     }
 }
