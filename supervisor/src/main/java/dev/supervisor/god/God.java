@@ -14,6 +14,10 @@ import dev.supervisor.reload.ReloadListener;
 import dev.supervisor.reload.ReloadPipeline;
 import dev.supervisor.reload.ReloadRequest;
 import dev.supervisor.reload.ReloadState;
+import dev.supervisor.config.AppsRequest;
+import dev.supervisor.config.LoadedApps;
+import dev.supervisor.triggers.AppReloader;
+import dev.supervisor.triggers.AppTriggers;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -37,7 +41,7 @@ import java.util.stream.Collectors;
  * The process table and every operation on it. The one source of truth: the CLI (through Jolokia), the
  * MBeans, hawtio and the daemon's timers all call these methods.
  */
-public final class God implements AutoCloseable {
+public final class God implements AutoCloseable, AppReloader {
     private static final Logger LOG = LogManager.getLogger(God.class);
     private static final Duration START_WAIT_SLACK = Duration.ofSeconds(2);
 
@@ -49,6 +53,8 @@ public final class God implements AutoCloseable {
     private final Map<String, App> apps = new LinkedHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
     private final ReloadPipeline pipeline;
+    /** cron_restart and watch: they only ask for reloads (see {@link #reloadApp}). */
+    private final AppTriggers triggers;
 
     public God(AppsFileLoader loader, InstanceServices services, FrontFactory fronts, DumpFile dump, Executor reloadExecutor) {
         this.loader = loader;
@@ -57,6 +63,7 @@ public final class God implements AutoCloseable {
         this.dump = dump;
         this.reloadExecutor = reloadExecutor;
         this.pipeline = new ReloadPipeline(this::scaleApp, reloadExecutor);
+        this.triggers = new AppTriggers(services.scheduler(), this);
     }
 
     public AppsFileLoader loader() {
@@ -95,11 +102,19 @@ public final class God implements AutoCloseable {
 
     /** Starts apps not running yet (all-or-nothing for binding fronts) and waits until each is ready or failed. */
     public List<String> start(List<AppConfig> configs) {
+        return start(configs, ReloadListener.NONE);
+    }
+
+    /**
+     * {@link #start(List)}, telling {@code progress} about each instance as it comes online or fails. Apps with
+     * {@code autostart: false} are added stopped.
+     */
+    public List<String> start(List<AppConfig> configs, ReloadListener progress) {
         List<App> started = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        List<AppConfig> fresh = new ArrayList<>();
         synchronized (this) {
             List<Front> bound = new ArrayList<>();
-            List<AppConfig> fresh = new ArrayList<>();
             for (AppConfig c : configs) {
                 if (apps.containsKey(c.name())) {
                     names.add(c.name() + " (already running)");
@@ -123,14 +138,21 @@ public final class God implements AutoCloseable {
                 for (int index = 0; index < c.instances(); index++) {
                     app.addInstance(nextId.getAndIncrement(), index);
                 }
-                started.add(app);
-                names.add(c.name());
+                if (c.autostart()) {
+                    started.add(app);
+                }
+                names.add(c.name() + (c.autostart() ? "" : " (autostart: false, added stopped)"));
+            }
+        }
+        for (App app : apps()) {
+            if (fresh.stream().anyMatch(c -> c.name().equals(app.name()))) {
+                configureTriggers(app);
             }
         }
         List<CompletableFuture<Duration>> waits = new ArrayList<>();
         for (App app : started) {
             for (Instance i : app.instances()) {
-                waits.add(i.launch(Instance.Mode.NORMAL));
+                waits.add(reportWhenSettled(i, i.launch(Instance.Mode.NORMAL), progress));
             }
         }
         awaitSettled(waits, started.stream().map(App::config).toList());
@@ -139,6 +161,132 @@ public final class God implements AutoCloseable {
 
     public List<String> start(Path appsFile, String envName) {
         return start(loader.load(appsFile, envName));
+    }
+
+    private static CompletableFuture<Duration> reportWhenSettled(Instance i, CompletableFuture<Duration> launch, ReloadListener progress) {
+        if (progress == ReloadListener.NONE) {
+            return launch;
+        }
+        return launch.whenComplete((took, error) -> progress.line(i.app().name(), error == null
+                ? i.app().name() + "[" + i.id() + "] online (ready in " + took.toMillis() + " ms)"
+                : i.app().name() + "[" + i.id() + "] failed: " + (error.getCause() != null ? error.getCause().getMessage() : error.getMessage())));
+    }
+
+    private void configureTriggers(App app) {
+        List<Path> logs = new ArrayList<>();
+        for (Instance i : app.instances()) {
+            logs.add(i.outPath());
+            logs.add(i.errPath());
+        }
+        app.config().logFile().ifPresent(f -> logs.add(services.logDir().resolve(f)));
+        triggers.configure(app.config(), logs);
+    }
+
+    /**
+     * The CLI's start/reload/startOrReload of an apps document (pm2's startOrReload): apps already running get the
+     * document's config and environment through the zero-downtime reload, the others are started. Refused whole,
+     * before anything changes, when an app name is already used by another script.
+     */
+    public List<CompletableFuture<ReloadResult>> beginApply(AppsRequest request, ReloadRequest.Kind kind, int parallel,
+                                                            boolean force, ReloadListener listener) {
+        LoadedApps loaded = loader.load(request);
+        for (AppConfig c : loaded.apps()) {
+            Optional<App> running = app(c.name());
+            if (running.isPresent() && !sameProgram(running.get().config(), c)) {
+                throw new SupervisorException("app name '" + c.name() + "' is already used by another script: running "
+                        + String.join(" ", running.get().config().command()) + ", asked for " + String.join(" ", c.command())
+                        + " (pick another --name, or delete '" + c.name() + "' first)");
+            }
+        }
+        for (String w : loaded.warnings()) {
+            listener.line("", "warning: " + w);
+        }
+        List<CompletableFuture<ReloadResult>> results = new ArrayList<>();
+        List<AppConfig> toStart = new ArrayList<>();
+        for (AppConfig c : loaded.apps()) {
+            Optional<App> running = app(c.name());
+            if (running.isEmpty()) {
+                toStart.add(c);
+                continue;
+            }
+            App app = running.get();
+            if (c.port() != app.config().port() || c.front() != app.config().front()) {
+                throw new SupervisorException(request.source() + ": app '" + c.name() + "': changing 'port' or 'front' needs delete and start, not reload");
+            }
+            AppConfig next = c.withInstances(app.config().instances());
+            if (app.instances().stream().noneMatch(i -> i.status().isRunning())) {
+                // Stopped: nothing to replace without downtime; take the new config and start it.
+                app.updateConfig(next);
+                app.instances().forEach(i -> i.updateConfig(next));
+                configureTriggers(app);
+                startStopped(app.instances(), listener);
+                continue;
+            }
+            listener.line(c.name(), c.name() + ": running, applying the new config and environment by reload");
+            CompletableFuture<ReloadResult> r = app.reloads().submit(new ReloadRequest(kind, Set.of(), parallel, force, Optional.of(next)), listener);
+            r.whenComplete((done, error) -> configureTriggers(app));
+            results.add(r);
+        }
+        if (!toStart.isEmpty()) {
+            // In the background, so the caller follows each instance coming online instead of waiting in silence.
+            results.add(CompletableFuture.supplyAsync(() -> {
+                long t0 = System.currentTimeMillis();
+                List<String> names = start(toStart, listener);
+                names.forEach(n -> listener.line(n, "started " + n));
+                return new ReloadResult("(start)", "done", 0, 0, System.currentTimeMillis() - t0, "", names);
+            }, reloadExecutor).exceptionally(e -> new ReloadResult("(start)", "failed", 0, 0, 0,
+                    e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), List.of())));
+        }
+        return results;
+    }
+
+    private static boolean sameProgram(AppConfig a, AppConfig b) {
+        return a.command().equals(b.command());
+    }
+
+    /** pm2's {@code start <name|id>}: launches the matching instances that are not running. */
+    public List<Integer> startStopped(String target) {
+        List<Instance> targets = resolve(target);
+        startStopped(targets, ReloadListener.NONE);
+        return ids(targets);
+    }
+
+    private void startStopped(List<Instance> targets, ReloadListener progress) {
+        List<CompletableFuture<Duration>> waits = new ArrayList<>();
+        for (Instance i : targets) {
+            if (!i.status().isRunning()) {
+                i.updateConfig(i.app().config());
+                waits.add(reportWhenSettled(i, i.launch(Instance.Mode.NORMAL), progress));
+            }
+        }
+        awaitSettled(waits, TargetResolver.appsOf(targets).stream().map(App::config).toList());
+    }
+
+    /** The environment an instance was (or will be) started with, as pm2's {@code env <id>}. */
+    public Map<String, String> environment(int id) {
+        for (App a : apps()) {
+            Optional<Instance> i = a.instance(id);
+            if (i.isPresent()) {
+                return new java.util.TreeMap<>(i.get().launchEnvironment());
+            }
+        }
+        throw new UnknownTargetException(Integer.toString(id));
+    }
+
+    /** Reload for a trigger (cron_restart, watch): through the pipeline, never a kill in place. */
+    @Override
+    public void reloadApp(String name, String why, boolean queue) {
+        Optional<App> app = app(name);
+        if (app.isEmpty()) {
+            return;
+        }
+        if (app.get().instances().stream().noneMatch(i -> i.status() == ProcessStatus.ONLINE)) {
+            LOG.info("{}: {}: no instance online, nothing to reload", name, why);
+            return;
+        }
+        LOG.info("{}: reload ({})", name, why);
+        app.get().reloads().submit(new ReloadRequest(ReloadRequest.Kind.HARD, Set.of(), 0, queue, Optional.empty()),
+                (a, line) -> LOG.info("{}: {}", a, line));
     }
 
     private ReloadCoordinator newCoordinator(App app) {
@@ -173,10 +321,21 @@ public final class God implements AutoCloseable {
 
     /** Stop, then start: pm2's restart (use reload for no downtime). */
     public List<Integer> restart(String target) {
+        return restart(target, Optional.empty());
+    }
+
+    /**
+     * pm2's restart; with {@code newCliEnv} ({@code --update-env}) the apps take the CLI's environment first. The
+     * instances take their app's current config, and each restart counts (↺), as in pm2.
+     */
+    public List<Integer> restart(String target, Optional<Map<String, String>> newCliEnv) {
         List<Instance> targets = resolve(target);
+        newCliEnv.ifPresent(env -> TargetResolver.appsOf(targets).forEach(a -> a.updateConfig(a.config().withBaseEnv(env))));
         stopAll(targets, "restart");
         List<CompletableFuture<Duration>> waits = new ArrayList<>();
         for (Instance i : targets) {
+            i.updateConfig(i.app().config());
+            i.countRestart();
             waits.add(i.launch(Instance.Mode.NORMAL));
         }
         awaitSettled(waits, TargetResolver.appsOf(targets).stream().map(App::config).toList());
@@ -205,6 +364,7 @@ public final class God implements AutoCloseable {
         synchronized (this) {
             apps.remove(app.name(), app);
         }
+        triggers.remove(app.name());
         app.front().ifPresent(Front::close);
         services.events().appRemoved(app);
         LOG.info("app {} deleted", app.name());
@@ -275,6 +435,27 @@ public final class God implements AutoCloseable {
         app.updateConfig(app.config().withInstances(instances));
         scaleApp(app, instances);
         return ids(app.instances());
+    }
+
+    /** pm2's {@code --update-env}: the apps' environment base becomes {@code cliEnv}, for the instances started next. */
+    public List<String> setEnvironment(String target, Map<String, String> cliEnv) {
+        List<String> names = new ArrayList<>();
+        for (App a : TargetResolver.appsOf(resolve(target))) {
+            a.updateConfig(a.config().withBaseEnv(cliEnv));
+            names.add(a.name());
+        }
+        return names;
+    }
+
+    /** pm2's {@code scale app +N} / {@code -N}: relative to the current number of instances. */
+    public List<Integer> scaleBy(String appName, int delta) {
+        App app = requireApp(appName);
+        int wanted = app.instances().size() + delta;
+        if (wanted < 1) {
+            throw new SupervisorException("scale " + appName + " " + delta + ": it has " + app.instances().size()
+                    + " instance(s); at least 1 must stay (use stop or delete to stop them all)");
+        }
+        return scale(appName, wanted);
     }
 
     /** Adds instances (ready before returning) or removes the newest ones (drained before they are stopped). */
@@ -380,6 +561,7 @@ public final class God implements AutoCloseable {
                 ObjectNode spec = (ObjectNode) json.readTree(app.config().spec());
                 spec.put("instances", app.instances().size());
                 spec.put("namespace", app.config().namespace());
+                spec.set("supervisor_base_env", json.valueToTree(new java.util.TreeMap<>(app.config().baseEnv())));
                 specs.add(spec.toString());
             } catch (IOException e) {
                 throw new SupervisorException("cannot save app " + app.name() + ": " + e.getMessage());
@@ -434,6 +616,7 @@ public final class God implements AutoCloseable {
     /** Stops every app gracefully (kill_signal, then SIGKILL after kill_timeout) and closes the fronts. */
     @Override
     public void close() {
+        triggers.close();
         List<Instance> all = apps().stream().flatMap(a -> a.allInstances().stream()).toList();
         stopAll(all, "supervisor shutting down");
         for (App app : apps()) {

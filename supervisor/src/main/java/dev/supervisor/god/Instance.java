@@ -6,6 +6,7 @@ import dev.supervisor.front.DrainResult;
 import dev.supervisor.logs.LineOptions;
 import dev.supervisor.logs.LogDateFormat;
 import dev.supervisor.logs.LogPump;
+import dev.supervisor.logs.LogSink;
 import dev.supervisor.logs.RotatingLogFile;
 import dev.supervisor.mbeans.ProcessInfo;
 import dev.supervisor.process.ChildProcess;
@@ -66,6 +67,7 @@ public final class Instance {
     private Backend backend;
     private RotatingLogFile outLog;
     private RotatingLogFile errLog;
+    private RotatingLogFile combinedLog;
 
     Instance(App app, int id, int index, AppConfig config, InstanceServices services) {
         this.app = app;
@@ -134,13 +136,7 @@ public final class Instance {
         ChildProcess c;
         try {
             probe = services.probes().create(config, id, privatePort);
-            Map<String, String> env = new HashMap<>(config.env());
-            env.put(config.instanceVar(), Integer.toString(index));
-            env.put("SUPERVISOR_APP", app.name());
-            env.put("SUPERVISOR_ID", Integer.toString(id));
-            if (privatePort > 0) {
-                env.put("PORT", Integer.toString(privatePort));
-            }
+            Map<String, String> env = launchEnvironment();
             env.putAll(probe.environment());
             c = ChildProcess.launch(new LaunchSpec(config.command(), config.cwd(), env));
         } catch (RuntimeException e) {
@@ -156,13 +152,42 @@ public final class Instance {
         Consumer<String> lines = p::onStdoutLine;
         DateTimeFormatter prefix = config.logDateFormat().map(LogDateFormat::parse).orElse(null);
         String thread = app.name() + "-" + id + "-" + c.pid();
-        LogPump.start(thread + "-out", c.stdout(), outLog, new LineOptions(prefix, config.readyPattern().isPresent() ? lines : null));
-        LogPump.start(thread + "-err", c.stderr(), errLog, new LineOptions(prefix, null));
+        LogPump.start(thread + "-out", c.stdout(), withCombined(outLog), new LineOptions(prefix, config.readyPattern().isPresent() ? lines : null));
+        LogPump.start(thread + "-err", c.stderr(), withCombined(errLog), new LineOptions(prefix, null));
         c.onExit().thenAcceptAsync(code -> onExit(c, code), services.worker());
         CompletableFuture<Duration> launchReady = ready;
         c.awaitReady(p, config.readinessTimeout()).whenCompleteAsync((took, error) -> onReadiness(c, launchReady, took, error), services.worker());
         LOG.info("{}[{}] spawned pid {}{}: {}", app.name(), id, c.pid(), privatePort > 0 ? " with PORT=" + privatePort : "",
                 String.join(" ", config.command()));
+    }
+
+    /**
+     * The CLI's environment merged with the app's env (never the daemon's own), then the instance's variables:
+     * its index under instance_var and NODE_APP_INSTANCE (what Node apps read under pm2), increment_var, PORT.
+     */
+    public synchronized Map<String, String> launchEnvironment() {
+        Map<String, String> env = new HashMap<>(config.launchEnv());
+        env.put(config.instanceVar(), Integer.toString(index));
+        env.put("NODE_APP_INSTANCE", Integer.toString(index));
+        config.incrementVar().ifPresent(v -> {
+            String base = env.getOrDefault(v, "0");
+            try {
+                env.put(v, Long.toString(Long.parseLong(base.trim()) + index));
+            } catch (NumberFormatException e) {
+                LOG.warn("{}[{}]: increment_var {}: '{}' is not a number; left as it is", app.name(), id, v, base);
+            }
+        });
+        env.put("SUPERVISOR_APP", app.name());
+        env.put("SUPERVISOR_ID", Integer.toString(id));
+        if (privatePort > 0) {
+            env.put("PORT", Integer.toString(privatePort));
+        }
+        return env;
+    }
+
+    /** A restart asked for by a user (pm2 counts it in ↺ too). */
+    synchronized void countRestart() {
+        restarts++;
     }
 
     private synchronized void onReadiness(ChildProcess c, CompletableFuture<Duration> launchReady, Duration took, Throwable error) {
@@ -398,7 +423,22 @@ public final class Instance {
         }
     }
 
+    /** pm2's log_file: each stream also goes to the app's combined log. */
+    private LogSink withCombined(RotatingLogFile log) {
+        RotatingLogFile both = combinedLog;
+        if (both == null) {
+            return log;
+        }
+        return (bytes, offset, length) -> {
+            log.write(bytes, offset, length);
+            both.write(bytes, offset, length);
+        };
+    }
+
     private void openLogs() {
+        if (combinedLog == null && config.logFile().isPresent()) {
+            combinedLog = services.logs().acquire(services.logDir().resolve(config.logFile().get()), config.logPolicy());
+        }
         if (outLog == null) {
             outLog = services.logs().acquire(outPath(), config.logPolicy());
         }
@@ -416,6 +456,10 @@ public final class Instance {
         if (errLog != null) {
             services.logs().release(errLog);
             errLog = null;
+        }
+        if (combinedLog != null) {
+            services.logs().release(combinedLog);
+            combinedLog = null;
         }
     }
 
