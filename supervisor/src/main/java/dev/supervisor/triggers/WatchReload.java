@@ -106,8 +106,10 @@ public final class WatchReload implements AutoCloseable {
                 return true;
             }
         }
+        // Patterns see the path relative to the app's cwd (as pm2's chokidar does with its cwd): "tmp" must not
+        // ignore everything because the app happens to live under /tmp.
         for (Predicate<Path> p : ignore) {
-            if (p.test(rel) || p.test(absolute)) {
+            if (p.test(rel)) {
                 return true;
             }
         }
