@@ -74,6 +74,9 @@ public interface GodMXBean {
      */
     String beginApply(String request, int parallel, boolean force);
 
+    /** {@link #resurrect()}, followed with {@link #reloadProgress}: a line per instance as it comes online. */
+    String beginResurrect();
+
     /** pm2's {@code start <name|id>}: starts the matching instances that are stopped or errored. */
     List<Integer> startStopped(String target);
 

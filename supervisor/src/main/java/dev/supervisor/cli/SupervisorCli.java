@@ -50,7 +50,7 @@ import java.util.concurrent.Callable;
                 SupervisorCli.Logs.class, SupervisorCli.Flush.class, SupervisorCli.ReloadLogs.class, SupervisorCli.Ping.class,
                 SupervisorCli.Save.class, SupervisorCli.Resurrect.class, SupervisorCli.Kill.class, SupervisorCli.SendSignal.class,
                 SupervisorCli.Reset.class, SupervisorCli.Console.class, SupervisorCli.Startup.class, SupervisorCli.DaemonCmd.class,
-                SupervisorCli.Jlist.class, SupervisorCli.Prettylist.class, SupervisorCli.Env.class,
+                SupervisorCli.Jlist.class, SupervisorCli.Unstartup.class, SupervisorCli.Update.class, SupervisorCli.Prettylist.class, SupervisorCli.Env.class,
                 CommandLine.HelpCommand.class})
 public final class SupervisorCli {
     static final String GOD = ObjectNames.GOD;
@@ -525,6 +525,27 @@ public final class SupervisorCli {
     static final class Delete extends TargetOp {
         String operation() { return "delete"; }
         String verb() { return "deleted"; }
+
+        @Override
+        public Integer call() {
+            if (!target.equals("all")) {
+                return super.call();
+            }
+            // App by app, so a long stop (kill_timeout) shows where it is.
+            Set<String> names = new LinkedHashSet<>();
+            cli.client().exec(GOD, "list").forEach(p -> names.add(p.path("name").asText()));
+            for (String name : names) {
+                try {
+                    JsonNode ids = cli.client().exec(GOD, "delete", name);
+                    cli.out.println("[supervisor] deleted " + name + " (ids " + ids + ")");
+                } catch (DaemonError e) {
+                    cli.out.println("[supervisor] " + name + ": " + e.getMessage()); // deleted meanwhile
+                }
+                cli.out.flush();
+            }
+            cli.printList();
+            return 0;
+        }
     }
 
     @Command(name = "reload", aliases = "startOrReload",
@@ -791,9 +812,9 @@ public final class SupervisorCli {
     static final class Resurrect extends Sub {
         @Override
         public Integer call() {
-            cli.out.println("[supervisor] resurrected " + cli.client().exec(GOD, "resurrect"));
+            boolean ok = cli.follow(cli.client().exec(GOD, "beginResurrect").asText());
             cli.printList();
-            return 0;
+            return ok ? 0 : 1;
         }
     }
 
@@ -856,31 +877,104 @@ public final class SupervisorCli {
         }
     }
 
-    @Command(name = "startup", description = "Print a systemd unit that runs the daemon at boot (pm2 startup).")
+    @Command(name = "startup", description = "Install and enable a systemd unit that starts the daemon at boot and resurrects "
+            + "the saved apps (pm2 startup). Run 'save' first.")
     static final class Startup extends Sub {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "<platform>", defaultValue = "systemd", description = "systemd (the only one)")
+        String platform;
+        @Option(names = "--print", description = "only print the unit")
+        boolean print;
+        @Option(names = "--unit-dir", paramLabel = "<dir>", description = "where to install it (default /etc/systemd/system)")
+        Path unitDir = Path.of("/etc/systemd/system");
+        @Option(names = "--no-enable", description = "install only; do not run systemctl")
+        boolean noEnable;
+        @Option(names = {"-u", "--user"}, paramLabel = "<user>", description = "the user the daemon runs as (default: you)")
+        String user;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!platform.equals("systemd")) {
+                throw new IllegalArgumentException("startup " + platform + ": only systemd is supported here");
+            }
+            String who = user != null ? user : System.getProperty("user.name");
+            String unit = SystemdUnit.render(cli.settings(), who, cli.env);
+            String name = SystemdUnit.name(who);
+            if (print) {
+                cli.out.print(unit);
+                return 0;
+            }
+            Path file = unitDir.resolve(name);
+            try {
+                Files.createDirectories(unitDir);
+                Files.writeString(file, unit);
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new IllegalStateException("cannot write " + file + ": permission denied. Run it as root, keeping your PATH and HOME:\n"
+                        + "  sudo env PATH=\"$PATH\" HOME=\"$HOME\" " + cli.settings().installDir().resolve("bin/supervisor") + " startup -u " + who);
+            }
+            cli.out.println("[supervisor] wrote " + file);
+            if (noEnable) {
+                cli.out.println("[supervisor] not enabled (--no-enable): systemctl daemon-reload && systemctl enable " + name);
+                return 0;
+            }
+            if (!SystemdUnit.systemctl(cli.out, "daemon-reload") || !SystemdUnit.systemctl(cli.out, "enable", name)) {
+                cli.err.println("supervisor: systemctl failed (is systemd running here?); the unit is installed, enable it with: systemctl enable " + name);
+                return 1;
+            }
+            cli.out.println("[supervisor] enabled " + name + ": at boot it starts the daemon and resurrects " + cli.settings().dumpFile()
+                    + " (run 'supervisor save' after changes)");
+            return 0;
+        }
+    }
+
+    @Command(name = "unstartup", description = "Disable and remove the unit 'startup' installed.")
+    static final class Unstartup extends Sub {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "<platform>", defaultValue = "systemd")
+        String platform;
+        @Option(names = "--unit-dir", paramLabel = "<dir>")
+        Path unitDir = Path.of("/etc/systemd/system");
+        @Option(names = "--no-enable", description = "do not run systemctl")
+        boolean noEnable;
+        @Option(names = {"-u", "--user"}, paramLabel = "<user>")
+        String user;
+
+        @Override
+        public Integer call() throws Exception {
+            String who = user != null ? user : System.getProperty("user.name");
+            String name = SystemdUnit.name(who);
+            Path file = unitDir.resolve(name);
+            if (!Files.exists(file)) {
+                cli.out.println("[supervisor] no " + file + ": nothing to remove");
+                return 0;
+            }
+            if (!noEnable) {
+                SystemdUnit.systemctl(cli.out, "disable", name);
+            }
+            Files.delete(file);
+            if (!noEnable) {
+                SystemdUnit.systemctl(cli.out, "daemon-reload");
+            }
+            cli.out.println("[supervisor] removed " + file);
+            return 0;
+        }
+    }
+
+    @Command(name = "update", description = "Save, restart the daemon on the current build, and resurrect the apps (pm2 update).")
+    static final class Update extends Sub {
         @Override
         public Integer call() {
-            DaemonSettings s = cli.settings();
-            String bin = s.installDir().resolve("bin/supervisor").toString();
-            String user = System.getProperty("user.name");
-            cli.out.println("# Save as /etc/systemd/system/supervisor-" + user + ".service, then:");
-            cli.out.println("#   systemctl daemon-reload && systemctl enable --now supervisor-" + user);
-            cli.out.println("# The daemon resurrects $SUPERVISOR_HOME/dump.json at start: run 'supervisor save' first.");
-            cli.out.println("[Unit]");
-            cli.out.println("Description=Supervisor process manager for " + user);
-            cli.out.println("After=network.target");
-            cli.out.println();
-            cli.out.println("[Service]");
-            cli.out.println("User=" + user);
-            cli.out.println("Environment=SUPERVISOR_HOME=" + s.home());
-            cli.out.println("ExecStart=" + bin + " daemon");
-            cli.out.println("ExecStop=" + bin + " kill");
-            cli.out.println("KillMode=mixed");
-            cli.out.println("TimeoutStopSec=60");
-            cli.out.println("Restart=on-failure");
-            cli.out.println();
-            cli.out.println("[Install]");
-            cli.out.println("WantedBy=multi-user.target");
+            JolokiaClient c = cli.clientIfRunning();
+            if (c != null) {
+                cli.out.println("[supervisor] saved to " + c.exec(GOD, "save").asText());
+                long pid = c.read(GOD, "Pid").asLong();
+                c.exec(GOD, "kill");
+                ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+                cli.out.println("[supervisor] daemon " + pid + " stopped");
+                cli.client = null;
+            }
+            JsonNode names = cli.client().exec(GOD, "resurrect");
+            cli.out.println("[supervisor] daemon " + cli.client().read(GOD, "Pid").asLong() + " (version "
+                    + cli.client().read(GOD, "Version").asText() + ") resurrected " + names);
+            cli.printList();
             return 0;
         }
     }

@@ -572,6 +572,21 @@ public final class God implements AutoCloseable, AppReloader {
         return dump.path();
     }
 
+    /** {@link #resurrect()} in the background, telling {@code progress} about each instance as it comes online. */
+    public CompletableFuture<ReloadResult> beginResurrect(ReloadListener progress) {
+        List<String> specs = dump.read();
+        if (specs.isEmpty()) {
+            throw new SupervisorException("nothing to resurrect: " + dump.path() + (dump.exists() ? " lists no apps" : " does not exist (run save first)"));
+        }
+        List<AppConfig> configs = loader.loadSpecs(specs, dump.path().toString());
+        return CompletableFuture.supplyAsync(() -> {
+            long t0 = System.currentTimeMillis();
+            List<String> names = start(configs.stream().filter(c -> app(c.name()).isEmpty()).toList(), progress);
+            progress.line("", names.isEmpty() ? "every saved app already runs" : "resurrected " + String.join(", ", names));
+            return new ReloadResult("(resurrect)", "done", 0, 0, System.currentTimeMillis() - t0, "", names);
+        }, reloadExecutor);
+    }
+
     /** Starts the saved apps that are not running. */
     public List<String> resurrect() {
         List<String> specs = dump.read();

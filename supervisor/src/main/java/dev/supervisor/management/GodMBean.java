@@ -129,6 +129,16 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
         });
     }
 
+    @Override
+    public String beginResurrect() {
+        return Operations.call(() -> {
+            Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
+            ReloadTickets.Ticket ticket = t.getValue();
+            ticket.track(List.of(god.beginResurrect((app, line) -> ticket.line(line))));
+            return t.getKey();
+        });
+    }
+
     @Override public List<Integer> startStopped(String target) { return Operations.call(() -> god.startStopped(target)); }
 
     @Override

@@ -244,6 +244,29 @@ class Pm2HabitsTest {
     }
 
     @Test
+    void startupInstallsAUnitSystemdAcceptsAndUnstartupRemovesIt() throws Exception {
+        Path units = Files.createDirectories(daemon.home().resolve("units"));
+        CliResult printed = cli("startup", "--print");
+        assertThat(printed.code()).isZero();
+        assertThat(printed.out()).contains("[Service]", "ExecStartPost=-", " resurrect", "Environment=\"PATH=" + System.getenv("PATH"));
+        CliResult install = daemon.cli(Map.of("HOME", "/home/someone"), "startup", "systemd", "--unit-dir", units.toString(), "--no-enable");
+        assertThat(install.code()).as(install.err()).isZero();
+        String user = System.getProperty("user.name");
+        Path unit = units.resolve("supervisor-" + user + ".service");
+        assertThat(Files.readString(unit)).contains("User=" + user, "Environment=\"HOME=/home/someone\"",
+                "Environment=\"SUPERVISOR_HOME=" + daemon.home() + "\"", "Environment=\"SUPERVISOR_JOLOKIA_PORT=",
+                "PIDFile=", "ExecStart=", "WantedBy=multi-user.target");
+        Process verify = new ProcessBuilder("systemd-analyze", "verify", unit.toString()).redirectErrorStream(true).start();
+        String said = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(verify.waitFor()).as(said).isZero();
+        assertThat(said).doesNotContain(unit.getFileName().toString());
+
+        CliResult remove = cli("unstartup", "--unit-dir", units.toString(), "--no-enable");
+        assertThat(remove.code()).as(remove.err()).isZero();
+        assertThat(unit).doesNotExist();
+    }
+
+    @Test
     void outputIsReadableInTheCLocaleAndEveryHelpWorks() {
         // The app gets the CLI's locale, so it writes UTF-8; the CLI passes the bytes on whatever its own locale.
         assertThat(daemon.cli(Map.of("LANG", "C.UTF-8"), "start", Fixtures.java(), "--name", "loc", "--interpreter", "none",
@@ -262,7 +285,7 @@ class Pm2HabitsTest {
 
         for (String sub : List.of("start", "stop", "restart", "reload", "startOrReload", "delete", "scale", "list", "jlist",
                 "prettylist", "describe", "logs", "flush", "reloadLogs", "ping", "save", "resurrect", "kill", "sendSignal",
-                "reset", "console", "startup", "env")) {
+                "reset", "console", "startup", "unstartup", "update", "env")) {
             CliResult help = cli(sub, "--help");
             assertThat(help.code()).as(sub + ": " + help.err()).isZero();
             assertThat(help.out()).as(sub).contains("Usage:");

@@ -171,7 +171,8 @@ public final class TestDaemon implements AutoCloseable {
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
         java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("SUPERVISOR_HOME", home.toString(),
-                "SUPERVISOR_JOLOKIA_PORT", Integer.toString(daemon.jolokiaPort()), "PATH", System.getenv("PATH")));
+                "SUPERVISOR_JOLOKIA_PORT", Integer.toString(daemon.jolokiaPort()), "PATH", System.getenv("PATH"),
+                "LANG", "C.UTF-8"));
         env.putAll(extraEnv);
         int code = dev.supervisor.cli.SupervisorCli.run(args, env, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
         return new CliResult(code, out.toString(), err.toString());
