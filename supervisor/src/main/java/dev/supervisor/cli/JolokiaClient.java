@@ -86,8 +86,8 @@ public final class JolokiaClient {
             }
             return body.get("value");
         } catch (java.net.SocketTimeoutException e) {
-            throw new DaemonError("the daemon at " + url + " did not answer within " + readTimeoutMillis / 1000
-                    + " s (it may still be working: see 'supervisor list'; set SUPERVISOR_CLI_TIMEOUT=<seconds> to wait longer)");
+            throw new DaemonError("the daemon at " + url + " did not answer within " + (readTimeoutMillis >= 1000 ? readTimeoutMillis / 1000 + " s" : readTimeoutMillis + " ms")
+                    + " (it may still be working: see 'supervisor list'; set SUPERVISOR_CLI_TIMEOUT=<seconds> to wait longer)");
         } catch (ConnectException e) {
             throw new DaemonUnreachable("no supervisor daemon answers at " + url);
         } catch (IOException e) {

@@ -190,6 +190,25 @@ class Pm2HabitsTest {
     }
 
     @Test
+    void deleteAllAndResurrectShowProgressLineByLine() {
+        for (String name : List.of("one", "two")) {
+            assertThat(cli("start", Fixtures.java(), "--name", name, "--interpreter", "none", "--", "-cp", Fixtures.testClasses(),
+                    "dev.supervisor.fixture.Fixture").code()).isZero();
+        }
+        awaitOnline("one", 1);
+        awaitOnline("two", 1);
+        assertThat(cli("save").code()).isZero();
+        CliResult delete = cli("delete", "all");
+        assertThat(delete.code()).as(delete.err()).isZero();
+        assertThat(delete.out()).contains("deleted one", "deleted two");
+        assertThat(daemon.god().apps()).isEmpty();
+        CliResult resurrect = cli("resurrect");
+        assertThat(resurrect.code()).as(resurrect.err()).isZero();
+        assertThat(resurrect.out()).containsPattern("one\\[\\d+\\] online").containsPattern("two\\[\\d+\\] online")
+                .contains("resurrected one, two");
+    }
+
+    @Test
     void aNameUsedByAnotherScriptIsRefusedNamingBoth() throws IOException {
         Path other = file("other.sh", "#!/bin/sh\nexec sleep 60\n");
         other.toFile().setExecutable(true);
