@@ -456,7 +456,8 @@ public final class SupervisorCli {
             }
             if (!Files.exists(cwd.resolve(target)) && target.matches("[A-Za-z0-9][A-Za-z0-9._-]*") && isKnown(target)) {
                 JsonNode ids = cli.client().exec(GOD, "startStopped", target);
-                cli.out.println("[supervisor] started " + target + " (ids " + ids + ")");
+                cli.out.println(ids.isEmpty() ? "[supervisor] " + target + " is already running (restart or reload it to start it anew)"
+                        : "[supervisor] started " + target + " (ids " + ids + ")");
                 cli.printList();
                 return 0;
             }

@@ -213,7 +213,7 @@ public final class God implements AutoCloseable, AppReloader {
             if (c.port() != app.config().port() || c.front() != app.config().front()) {
                 throw new SupervisorException(request.source() + ": app '" + c.name() + "': changing 'port' or 'front' needs delete and start, not reload");
             }
-            AppConfig next = c.withInstances(app.config().instances());
+            AppConfig next = c; // the file's instances too: the reload scales an app whose count changed
             if (app.instances().stream().noneMatch(i -> i.status().isRunning())) {
                 // Stopped: nothing to replace without downtime; take the new config and start it.
                 app.updateConfig(next);
@@ -244,9 +244,9 @@ public final class God implements AutoCloseable, AppReloader {
         return a.command().equals(b.command());
     }
 
-    /** pm2's {@code start <name|id>}: launches the matching instances that are not running. */
+    /** pm2's {@code start <name|id>}: launches the matching instances that are not running; returns their ids. */
     public List<Integer> startStopped(String target) {
-        List<Instance> targets = resolve(target);
+        List<Instance> targets = resolve(target).stream().filter(i -> !i.status().isRunning()).toList();
         startStopped(targets, ReloadListener.NONE);
         return ids(targets);
     }

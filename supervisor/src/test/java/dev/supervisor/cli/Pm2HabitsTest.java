@@ -131,6 +131,47 @@ class Pm2HabitsTest {
     }
 
     @Test
+    void aRealWorldEcosystemJsonWithEnvProductionRunsEveryApp() throws IOException {
+        file("server.js", """
+                const http = require('http');
+                http.createServer((q, r) => r.end(`${process.env.NODE_ENV} ${process.env.INSTANCE_ID}\\n`))
+                  .listen(process.env.PORT, '127.0.0.1', () => console.log('listening', process.env.PORT));
+                """);
+        file("worker.js", "console.log('worker', process.env.QUEUE); setInterval(() => {}, 1000);\n");
+        int port = Fixtures.freePort();
+        Path eco = file("ecosystem.json", """
+                {
+                  "apps": [
+                    {
+                      "name": "api", "script": "./server.js", "exec_mode": "cluster", "instances": "max",
+                      "instance_var": "INSTANCE_ID", "port": %d, "watch": false, "ignore_watch": ["node_modules", "logs"],
+                      "combine_logs": true, "log_date_format": "YYYY-MM-DD HH:mm:ss Z", "min_uptime": "10s",
+                      "cron_restart": "0 3 * * *", "max_memory_restart": "300M", "source_map_support": true,
+                      "vizion": false, "autorestart": true, "merge_logs": true,
+                      "env": {"NODE_ENV": "development"}, "env_production": {"NODE_ENV": "production"}
+                    },
+                    {
+                      "name": "jobs", "script": "./worker.js", "exec_mode": "fork", "instances": 1, "time": true,
+                      "log_file": true, "env": {"QUEUE": "default"}
+                    }
+                  ]
+                }
+                """.formatted(port));
+        CliResult start = cli("start", eco.toString(), "--env", "production");
+        assertThat(start.code()).as(start.out() + start.err()).isZero();
+        assertThat(start.err()).containsOnlyOnce("accepted and ignored")
+                .contains("exec_mode (api, jobs)", "source_map_support (api)", "vizion (api)")
+                .contains("app 'jobs': environment [production] is not defined");
+        int cpus = Runtime.getRuntime().availableProcessors();
+        awaitOnline("api", cpus);
+        awaitOnline("jobs", 1);
+        String answer = dev.supervisor.testing.Http.get("http://127.0.0.1:" + port + "/").body();
+        assertThat(answer).matches("production [0-9]+\\n");
+        await().atMost(UP).until(() -> Files.exists(daemon.home().resolve("logs/jobs.log"))
+                && Files.readString(daemon.home().resolve("logs/jobs.log")).matches("(?s)\\d{4}-\\d\\d-\\d\\dT.*worker default.*"));
+    }
+
+    @Test
     void startFlagsJlistScaleAndStartByName() throws Exception {
         CliResult start = cli("start", Fixtures.java(), "--name", "flags", "--interpreter", "none", "-i", "2",
                 "--max-memory-restart", "300M", "--cron", "0 3 * * *", "--no-autorestart", "--time", "--merge-logs",
