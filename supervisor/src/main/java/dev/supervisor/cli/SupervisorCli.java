@@ -972,11 +972,12 @@ public final class SupervisorCli {
                 cli.out.println("[supervisor] daemon " + pid + " stopped");
                 cli.client = null;
             }
-            JsonNode names = cli.client().exec(GOD, "resurrect");
             cli.out.println("[supervisor] daemon " + cli.client().read(GOD, "Pid").asLong() + " (version "
-                    + cli.client().read(GOD, "Version").asText() + ") resurrected " + names);
+                    + cli.client().read(GOD, "Version").asText() + ") up, resurrecting");
+            // Explicitly: a daemon started after a clean kill starts empty.
+            boolean ok = cli.follow(cli.client().exec(GOD, "beginResurrect").asText());
             cli.printList();
-            return 0;
+            return ok ? 0 : 1;
         }
     }
 
