@@ -129,6 +129,35 @@ public interface GodMXBean {
     ReloadProgress reloadProgress(@Param(name = "ticket", description = "the ticket beginReload returned") String ticket,
                                   @Param(name = "from", description = "the first step line wanted (the previous answer's next)") int from);
 
+    /**
+     * The CLI's start/reload/startOrReload of an apps document, followed with {@link #reloadProgress}: apps already
+     * running get the new config and environment by reload, the others start. {@code request} is JSON:
+     * {@code {"document": {"apps": [...]}, "source": "/path/file", "baseDir": "/path", "env": "production",
+     * "cliEnv": {...}, "only": "", "instances": 0, "namespace": ""}}. Warnings (ignored fields) come as lines.
+     */
+    String beginApply(String request, int parallel, boolean force);
+
+    /** {@link #resurrect()}, followed with {@link #reloadProgress}: a line per instance as it comes online. */
+    String beginResurrect();
+
+    /** pm2's {@code start <name|id>}: starts the matching instances that are stopped or errored. */
+    List<Integer> startStopped(String target);
+
+    /** pm2's {@code restart --update-env}: the apps take {@code env} (a JSON object) as their environment base first. */
+    List<Integer> restartWithEnv(String target, String env);
+
+    /**
+     * pm2's {@code reload --update-env}: the matching apps take {@code env} (a JSON object) as their environment
+     * base; instances started from now on (the reload's new ones) get it. Returns the app names.
+     */
+    List<String> setEnvironment(String target, String env);
+
+    /** pm2's {@code scale app +N|-N}. */
+    List<Integer> scaleBy(String app, int delta);
+
+    /** The environment instance {@code id} runs with, one {@code NAME=value} per line (pm2's {@code env <id>}). */
+    String environment(int id);
+
     /** Sets the number of instances of one app, without dropping requests. */
     @Description("Sets the number of instances of one app, without dropping requests; returns the ids added or removed")
     List<Integer> scale(@Param(name = "app", description = "the app's name") String app,
