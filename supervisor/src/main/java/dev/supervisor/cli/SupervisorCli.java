@@ -83,6 +83,29 @@ public final class SupervisorCli {
         return run(args, env, out, err, Terminal.detect(env, false));
     }
 
+    /** How long {@code kill} and {@code update} wait for the daemon to exit once it has stopped its apps. */
+    static final java.time.Duration DAEMON_EXIT_WAIT = java.time.Duration.ofSeconds(60);
+
+    /** Waits for the daemon's process to end, with a deadline: a daemon that does not exit is an error, not a hang. */
+    static void awaitDaemonExit(long pid) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty()) {
+            return;
+        }
+        try {
+            h.get().onExit().get(DAEMON_EXIT_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new DaemonError("the daemon (pid " + pid + ") did not exit within " + DAEMON_EXIT_WAIT.toSeconds()
+                    + " s of the kill; an app with a long kill_timeout may still be stopping: check 'ps -p " + pid
+                    + "', or end it with 'kill -9 " + pid + "' (the next daemon then stops what it left)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new DaemonError("waiting for the daemon (pid " + pid + ") to exit: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DaemonError("interrupted while waiting for the daemon (pid " + pid + ") to exit");
+        }
+    }
+
     static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, Terminal term) {
         SupervisorCli cli = new SupervisorCli(env, out, err, term);
         CommandLine cmd = new CommandLine(cli);
@@ -830,7 +853,7 @@ public final class SupervisorCli {
             }
             long pid = c.read(GOD, "Pid").asLong();
             c.exec(GOD, "kill");
-            ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+            awaitDaemonExit(pid);
             cli.out.println("[supervisor] daemon " + pid + " stopped, with every app");
             return 0;
         }
@@ -969,7 +992,7 @@ public final class SupervisorCli {
                 cli.out.println("[supervisor] saved to " + c.exec(GOD, "save").asText());
                 long pid = c.read(GOD, "Pid").asLong();
                 c.exec(GOD, "kill");
-                ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+                awaitDaemonExit(pid);
                 cli.out.println("[supervisor] daemon " + pid + " stopped");
                 cli.client = null;
             }
