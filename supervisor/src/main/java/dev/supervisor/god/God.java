@@ -321,7 +321,7 @@ public final class God implements AutoCloseable, AppReloader {
                 continue;
             }
             AppConfig now = running.get().config();
-            if (!now.command().equals(c.command())) {
+            if (!scriptOf(now).equals(scriptOf(c))) {
                 throw new SupervisorException("app name '" + c.name() + "' is already used by another script: running "
                         + String.join(" ", now.command()) + ", asked for " + String.join(" ", c.command())
                         + " (pick another --name, or delete '" + c.name() + "' first)");
@@ -352,6 +352,19 @@ public final class God implements AutoCloseable, AppReloader {
             }, reloadExecutor).exceptionally(e -> new ReloadResult("(start)", "failed", 0, 0, 0, unwrap(e).getMessage(), List.of())));
         }
         return results;
+    }
+
+    /**
+     * The program an app runs (the spec's normalized {@code script}): new args, interpreter or env for the same
+     * script are a new config to apply, another script under the same name is a mistake to refuse.
+     */
+    private static String scriptOf(AppConfig c) {
+        try {
+            String script = JSON.readTree(c.spec()).path("script").asText("");
+            return script.isEmpty() ? String.join(" ", c.command()) : script;
+        } catch (IOException e) {
+            return String.join(" ", c.command());
+        }
     }
 
     /**
