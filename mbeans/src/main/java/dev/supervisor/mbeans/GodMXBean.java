@@ -133,6 +133,47 @@ public interface GodMXBean {
     ReloadProgress reloadProgress(@Param(name = "ticket", description = "the ticket beginReload returned") String ticket,
                                   @Param(name = "from", description = "the first step line wanted (the previous answer's next)") int from);
 
+    /**
+     * The CLI's start/reload/startOrReload of an apps document, followed with {@link #reloadProgress}: apps already
+     * running get the new config and environment by reload, the others start. {@code request} is JSON:
+     * {@code {"document": {"apps": [...]}, "source": "/path/file", "baseDir": "/path", "env": "production",
+     * "cliEnv": {...}, "only": "", "instances": 0, "namespace": ""}}. Warnings (ignored fields) come as lines.
+     */
+    @Description("The CLI's start/reload/startOrReload of an apps document: running apps get it by reload, the others start; returns a ticket for reloadProgress")
+    String beginApply(@Param(name = "request", description = "JSON: {\"document\": {\"apps\": [...]}, \"source\", \"baseDir\", \"env\", \"cliEnv\", \"only\", \"instances\", \"namespace\"}") String request,
+                      @Param(name = "parallel", description = "instances replaced at once; 0 for the default") int parallel,
+                      @Param(name = "force", description = "queue behind a running reload instead of being refused") boolean force);
+
+    /** {@link #resurrect()}, followed with {@link #reloadProgress}: a line per instance as it comes online. */
+    @Description("Starts the saved apps that are not running, in the background; returns a ticket for reloadProgress")
+    String beginResurrect();
+
+    /** pm2's {@code start <name|id>}: starts the matching instances that are stopped or errored. */
+    @Description("pm2's start <name|id>: starts the matching instances that are stopped or errored; returns their ids")
+    List<Integer> startStopped(@Param(name = "target", description = "all, an id, an app name, a namespace, or /regex/ on app names") String target);
+
+    /** pm2's {@code restart --update-env}: the apps take {@code env} (a JSON object) as their environment base first. */
+    @Description("pm2's restart --update-env: the apps take this environment, then their instances restart; returns their ids")
+    List<Integer> restartWithEnv(@Param(name = "target", description = "all, an id, an app name, a namespace, or /regex/ on app names") String target,
+                                 @Param(name = "env", description = "the CLI's environment as a JSON object of NAME: value") String env);
+
+    /**
+     * pm2's {@code reload --update-env}: the matching apps take {@code env} (a JSON object) as their environment
+     * base; instances started from now on (the reload's new ones) get it. Returns the app names.
+     */
+    @Description("pm2's --update-env for a reload: the apps' instances launched from now on get this environment; returns the app names")
+    List<String> setEnvironment(@Param(name = "target", description = "all, an id, an app name, a namespace, or /regex/ on app names") String target,
+                                @Param(name = "env", description = "the CLI's environment as a JSON object of NAME: value") String env);
+
+    /** pm2's {@code scale app +N|-N}. */
+    @Description("pm2's scale app +N / -N: adds or removes instances relative to the current count; returns the ids")
+    List<Integer> scaleBy(@Param(name = "app", description = "the app's name") String app,
+                          @Param(name = "delta", description = "instances to add (positive) or remove (negative); at least 1 stays") int delta);
+
+    /** The environment instance {@code id} runs with, one {@code NAME=value} per line (pm2's {@code env <id>}). */
+    @Description("pm2's env <id>: the environment the instance runs with, one NAME=value per line")
+    String environment(@Param(name = "id", description = "the instance's id") int id);
+
     /** Sets the number of instances of one app, without dropping requests. */
     @Description("Sets the number of instances of one app, without dropping requests; returns the ids added or removed")
     List<Integer> scale(@Param(name = "app", description = "the app's name") String app,

@@ -24,10 +24,14 @@ public final class JolokiaClient {
     private final ObjectMapper json = new ObjectMapper();
     private final int readTimeoutMillis;
 
+    /** How long one call may take by default: operations that wait (stop, restart) are bounded by kill_timeout. */
+    public static final int DEFAULT_READ_TIMEOUT_MILLIS = 120_000;
+
+    /** @param readTimeoutMillis a call that gets no answer within this fails (0: the default) */
     public JolokiaClient(String url, String user, String password, int readTimeoutMillis) {
         this.url = url.endsWith("/") ? url : url + "/";
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        this.readTimeoutMillis = readTimeoutMillis;
+        this.readTimeoutMillis = readTimeoutMillis > 0 ? readTimeoutMillis : DEFAULT_READ_TIMEOUT_MILLIS;
     }
 
     public JsonNode exec(String mbean, String operation, Object... args) {
@@ -81,6 +85,9 @@ public final class JolokiaClient {
                 throw new DaemonError(cleanError(body.path("error").asText("error " + jstatus)));
             }
             return body.get("value");
+        } catch (java.net.SocketTimeoutException e) {
+            throw new DaemonError("the daemon at " + url + " did not answer within " + (readTimeoutMillis >= 1000 ? readTimeoutMillis / 1000 + " s" : readTimeoutMillis + " ms")
+                    + " (it may still be working: see 'supervisor list'; set SUPERVISOR_CLI_TIMEOUT=<seconds> to wait longer)");
         } catch (ConnectException e) {
             throw new DaemonUnreachable("no supervisor daemon answers at " + url);
         } catch (IOException e) {

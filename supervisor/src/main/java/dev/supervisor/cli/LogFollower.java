@@ -6,31 +6,34 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
-/** {@code logs --follow}: one follower thread per file, prefixing lines with the file name, until Ctrl-C. */
+/** {@code logs} streaming: one follower thread per file, each line formatted by its file's formatter, until Ctrl-C. */
 final class LogFollower {
     private LogFollower() {
     }
 
-    static void follow(List<Path> files, PrintWriter out) throws InterruptedException {
+    /** A log file to follow from {@code offset} (where the printed tail ended), and how its lines are shown. */
+    record Source(Path file, long offset, UnaryOperator<String> format) {
+    }
+
+    static void follow(List<Source> sources, PrintWriter out) throws InterruptedException {
         List<Thread> threads = new ArrayList<>();
-        for (Path f : files) {
-            String name = f.getFileName().toString();
+        for (Source s : sources) {
             Thread t = new Thread(() -> {
                 try {
-                    long end = java.nio.file.Files.exists(f) ? java.nio.file.Files.size(f) : 0;
-                    LogTail.follow(f, end, line -> {
+                    LogTail.follow(s.file(), s.offset(), line -> {
                         synchronized (out) {
-                            out.println(name + " | " + line);
+                            out.println(s.format().apply(line));
                             out.flush();
                         }
-                    }, () -> true);
+                    }, () -> !out.checkError());
                 } catch (java.io.IOException e) {
                     synchronized (out) {
-                        out.println("supervisor: cannot follow " + f + ": " + e.getMessage());
+                        out.println("supervisor: cannot follow " + s.file() + ": " + e.getMessage());
                     }
                 }
-            }, "follow-" + name);
+            }, "follow-" + s.file().getFileName());
             t.setDaemon(true);
             t.start();
             threads.add(t);

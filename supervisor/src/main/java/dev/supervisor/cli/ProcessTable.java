@@ -12,11 +12,21 @@ import java.util.List;
 /** Prints the process list as pm2 users know it: id, name, namespace, pid, uptime, restarts, status, cpu, mem. */
 final class ProcessTable {
     private static final String[] HEADERS = {"id", "name", "namespace", "pid", "uptime", "↺", "status", "cpu", "mem", "port"};
+    private static final String[] ASCII_HEADERS = {"id", "name", "namespace", "pid", "uptime", "restarts", "status", "cpu", "mem", "port"};
+    private static final int STATUS = 6;
 
     private ProcessTable() {
     }
 
     static void print(JsonNode list, PrintWriter out) {
+        print(list, out, Terminal.PLAIN);
+    }
+
+    /** With {@code term.unicode()} false, ASCII borders; with {@code term.color()}, coloured statuses. */
+    static void print(JsonNode list, PrintWriter out, Terminal term) {
+        String[] headers = term.unicode() ? HEADERS : ASCII_HEADERS;
+        char[] b = term.unicode() ? new char[]{'┌', '┬', '┐', '├', '┼', '┤', '└', '┴', '┘', '─', '│'}
+                : new char[]{'+', '+', '+', '+', '+', '+', '+', '+', '+', '-', '|'};
         List<String[]> rows = new ArrayList<>();
         for (JsonNode p : list) {
             long pid = p.path("pid").asLong();
@@ -31,34 +41,35 @@ final class ProcessTable {
                     pid == 0 ? "0b" : UsageFormat.memory(p.path("memoryBytes").asLong()),
                     priv == 0 ? "" : Integer.toString(priv)});
         }
-        int[] w = new int[HEADERS.length];
-        for (int i = 0; i < HEADERS.length; i++) {
-            w[i] = HEADERS[i].length();
+        int[] w = new int[headers.length];
+        for (int i = 0; i < headers.length; i++) {
+            w[i] = headers[i].length();
             for (String[] r : rows) {
                 w[i] = Math.max(w[i], r[i].length());
             }
         }
-        out.println(line('┌', '┬', '┐', w));
-        out.println(row(HEADERS, w));
-        out.println(line('├', '┼', '┤', w));
+        out.println(line(b[0], b[1], b[2], b[9], w));
+        out.println(row(headers, w, b[10], null));
+        out.println(line(b[3], b[4], b[5], b[9], w));
         for (String[] r : rows) {
-            out.println(row(r, w));
+            out.println(row(r, w, b[10], term));
         }
-        out.println(line('└', '┴', '┘', w));
+        out.println(line(b[6], b[7], b[8], b[9], w));
     }
 
-    private static String line(char left, char mid, char right, int[] w) {
+    private static String line(char left, char mid, char right, char dash, int[] w) {
         StringBuilder sb = new StringBuilder().append(left);
         for (int i = 0; i < w.length; i++) {
-            sb.append("─".repeat(w[i] + 2)).append(i == w.length - 1 ? right : mid);
+            sb.append(String.valueOf(dash).repeat(w[i] + 2)).append(i == w.length - 1 ? right : mid);
         }
         return sb.toString();
     }
 
-    private static String row(String[] cells, int[] w) {
-        StringBuilder sb = new StringBuilder("│");
+    private static String row(String[] cells, int[] w, char bar, Terminal term) {
+        StringBuilder sb = new StringBuilder().append(bar);
         for (int i = 0; i < w.length; i++) {
-            sb.append(' ').append(cells[i]).append(" ".repeat(w[i] - cells[i].length())).append(" │");
+            String cell = term != null && i == STATUS ? term.status(cells[i]) : cells[i];
+            sb.append(' ').append(cell).append(" ".repeat(w[i] - cells[i].length())).append(' ').append(bar);
         }
         return sb.toString();
     }

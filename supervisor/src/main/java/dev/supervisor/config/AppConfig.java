@@ -17,6 +17,13 @@ import java.util.Set;
  * @param killSignal   e.g. "SIGINT"
  * @param readyUrl     may contain ${PORT}
  * @param spec         the app's normalized declaration as JSON (absolute paths, env chosen), for the dump file
+ * @param autostart    false: the app is added to the list stopped (pm2's autostart)
+ * @param logFile      pm2's log_file: stdout and stderr of every instance, combined
+ * @param cronRestart  a cron expression (pm2's cron_restart); each firing reloads the app
+ * @param watch        pm2's watch/ignore_watch/watch_delay; a change reloads the app
+ * @param baseEnv      the environment of the CLI invocation that started the app (pm2 gives apps the CLI's
+ *                     environment, never the daemon's); {@link #env} is applied over it
+ * @param incrementVar pm2's increment_var: this variable gets its env value plus the instance index
  */
 public record AppConfig(
         String name,
@@ -48,7 +55,13 @@ public record AppConfig(
         long maxMemoryBytes,
         String instanceVar,
         Optional<Path> sourceFile,
-        String spec) {
+        String spec,
+        boolean autostart,
+        Optional<Path> logFile,
+        Optional<String> cronRestart,
+        WatchSpec watch,
+        Map<String, String> baseEnv,
+        Optional<String> incrementVar) {
 
     public static final String DEFAULT_NAMESPACE = "default";
     public static final String DEFAULT_INSTANCE_VAR = "SUPERVISOR_INSTANCE";
@@ -57,6 +70,14 @@ public record AppConfig(
         command = List.copyOf(command);
         env = Map.copyOf(env);
         stopExitCodes = Set.copyOf(stopExitCodes);
+        baseEnv = Map.copyOf(baseEnv);
+    }
+
+    /** The environment an instance starts with: the CLI's, then the app's env (instance variables come on top). */
+    public Map<String, String> launchEnv() {
+        Map<String, String> all = new java.util.HashMap<>(baseEnv);
+        all.putAll(env);
+        return all;
     }
 
     public boolean hasFront() {
@@ -73,23 +94,26 @@ public record AppConfig(
     }
 
     public AppConfig withInstances(int n) {
-        return new AppConfig(name, namespace, command, cwd, env, n, port, front, autorestart, maxRestarts, minUptime,
-                restartDelay, expBackoffRestartDelay, killTimeout, killSignal, stopExitCodes, waitReady, listenTimeout,
-                readyUrl, readyPattern, gracefulTimeout, outFile, errorFile, mergeLogs, logDateFormat, logPolicy,
-                maxMemoryBytes, instanceVar, sourceFile, spec);
+        return copy(name, namespace, n, baseEnv);
     }
 
     public AppConfig withNamespace(String ns) {
-        return new AppConfig(name, ns, command, cwd, env, instances, port, front, autorestart, maxRestarts, minUptime,
-                restartDelay, expBackoffRestartDelay, killTimeout, killSignal, stopExitCodes, waitReady, listenTimeout,
-                readyUrl, readyPattern, gracefulTimeout, outFile, errorFile, mergeLogs, logDateFormat, logPolicy,
-                maxMemoryBytes, instanceVar, sourceFile, spec);
+        return copy(name, ns, instances, baseEnv);
     }
 
     public AppConfig withName(String n) {
-        return new AppConfig(n, namespace, command, cwd, env, instances, port, front, autorestart, maxRestarts, minUptime,
+        return copy(n, namespace, instances, baseEnv);
+    }
+
+    /** The same app with a new CLI environment (pm2's --update-env). */
+    public AppConfig withBaseEnv(Map<String, String> newBaseEnv) {
+        return copy(name, namespace, instances, newBaseEnv);
+    }
+
+    private AppConfig copy(String n, String ns, int count, Map<String, String> base) {
+        return new AppConfig(n, ns, command, cwd, env, count, port, front, autorestart, maxRestarts, minUptime,
                 restartDelay, expBackoffRestartDelay, killTimeout, killSignal, stopExitCodes, waitReady, listenTimeout,
                 readyUrl, readyPattern, gracefulTimeout, outFile, errorFile, mergeLogs, logDateFormat, logPolicy,
-                maxMemoryBytes, instanceVar, sourceFile, spec);
+                maxMemoryBytes, instanceVar, sourceFile, spec, autostart, logFile, cronRestart, watch, base, incrementVar);
     }
 }

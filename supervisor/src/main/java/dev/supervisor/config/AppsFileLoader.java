@@ -34,16 +34,13 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class AppsFileLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Set<String> FIELDS = Set.of("name", "script", "args", "cwd", "interpreter", "interpreter_args",
-            "node_args", "env", "instances", "exec_mode", "port", "namespace", "front", "autorestart", "max_restarts",
-            "min_uptime", "restart_delay", "exp_backoff_restart_delay", "kill_timeout", "kill_signal",
-            "stop_exit_codes", "wait_ready", "listen_timeout", "ready_url", "ready_pattern", "graceful_timeout",
-            "out_file", "error_file", "merge_logs", "combine_logs", "log_date_format", "log_max_size", "log_retain",
-            "max_memory_restart", "instance_var", "treekill");
-    private static final Map<String, String> UNSUPPORTED = Map.of(
-            "cron_restart", "cron_restart is not supported yet",
-            "watch", "watch is not supported: use 'supervisor reload' from your deploy step",
-            "log_file", "log_file is not supported: use out_file and error_file (with merge_logs for one pair per app)");
+    /** Where the dump keeps the CLI environment an app was started with (not a pm2 field). */
+    public static final String BASE_ENV_FIELD = "supervisor_base_env";
+    /** What apps get when no CLI environment is known (a JMX caller): enough to run, none of the daemon's secrets. */
+    private static final List<String> MINIMAL_ENV = List.of("PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL",
+            "LC_CTYPE", "TZ", "TMPDIR");
+    /** pm2's "time: true": an ISO-like timestamp on every line. */
+    static final String TIME_FORMAT = "YYYY-MM-DDTHH:mm:ss";
 
     private final ObjectMapper json = new ObjectMapper();
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
@@ -55,44 +52,59 @@ public final class AppsFileLoader {
         this.cpus = Runtime.getRuntime().availableProcessors();
     }
 
+    /** JSON, YAML or a pm2 JavaScript ecosystem file ({@code *.config.js|cjs|mjs}). */
     public static boolean isAppsFile(String arg) {
-        String lower = arg.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".json") || lower.endsWith(".yml") || lower.endsWith(".yaml");
+        return EcosystemFile.isEcosystemFile(arg);
     }
 
-    /** Loads every app of a file; {@code envName} picks the {@code env_<name>} blocks, may be empty. */
+    /**
+     * Loads every app of a JSON or YAML file; {@code envName} picks the {@code env_<name>} blocks, may be empty.
+     * The daemon reads files itself only for JMX callers; the CLI sends an {@link AppsRequest}.
+     */
     public List<AppConfig> load(Path file, String envName) {
         Path abs = file.toAbsolutePath().normalize();
-        if (!Files.isRegularFile(abs)) {
-            throw new ConfigException(abs + ": apps file not found");
+        if (EcosystemFile.isJavaScript(abs.toString().toLowerCase(Locale.ROOT))) {
+            throw new ConfigException(abs + ": a JavaScript ecosystem file is evaluated by the CLI (bin/supervisor start "
+                    + abs.getFileName() + "); the daemon does not run user code: convert it to JSON or YAML to pass it over JMX");
         }
-        JsonNode root;
-        try {
-            ObjectMapper mapper = abs.toString().endsWith(".json") ? json : yaml;
-            root = mapper.readTree(abs.toFile());
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(abs + ": not valid " + (abs.toString().endsWith(".json") ? "JSON" : "YAML")
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
-                    + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ConfigException(abs + ": cannot read: " + e.getMessage(), e);
-        }
+        JsonNode root = EcosystemFile.read(abs, Map.of(), Path.of("/"));
+        return load(new AppsRequest(root, abs.toString(), abs.getParent(), envName, Optional.empty(), "", 0, "")).apps();
+    }
+
+    /** Loads the apps of a request: the document's apps, filtered and overridden as the request says. */
+    public LoadedApps load(AppsRequest request) {
+        String source = request.source();
+        JsonNode root = request.document();
         JsonNode apps = root != null && root.isObject() ? root.get("apps") : root;
         if (root != null && root.isObject()) {
             for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (!f.equals("apps") && !f.equals("deploy")) {
-                    throw new ConfigException(abs + ": unknown top-level field '" + f + "' (expected 'apps')");
+                    throw new ConfigException(source + ": unknown top-level field '" + f + "' (expected 'apps')");
                 }
             }
         }
         if (apps == null || !apps.isArray()) {
-            throw new ConfigException(abs + ": expected a top-level 'apps' list");
+            throw new ConfigException(source + ": expected a top-level 'apps' list");
         }
         if (apps.isEmpty()) {
-            throw new ConfigException(abs + ": 'apps' is empty");
+            throw new ConfigException(source + ": 'apps' is empty");
         }
-        return fromNodes((ArrayNode) apps, abs.toString(), abs.getParent(), envName);
+        Warnings warnings = new Warnings(source);
+        List<AppConfig> configs = fromNodes((ArrayNode) apps, source, request.baseDir(), request.envName(), request.cliEnv(), warnings);
+        if (!request.only().isBlank()) {
+            configs = configs.stream().filter(c -> c.name().equals(request.only())).toList();
+            if (configs.isEmpty()) {
+                throw new ConfigException(source + ": no app named '" + request.only() + "'");
+            }
+        }
+        if (request.instances() != 0) {
+            configs = configs.stream().map(c -> c.withInstances(request.instances())).toList();
+        }
+        if (!request.namespace().isBlank()) {
+            configs = configs.stream().map(c -> c.withNamespace(request.namespace())).toList();
+        }
+        return new LoadedApps(configs, warnings.lines());
     }
 
     /** Loads one script given on the command line, as pm2 start script.py --name x does. */
@@ -109,7 +121,7 @@ public final class AppsFileLoader {
             node.put("namespace", namespace);
         }
         ArrayNode arr = JsonNodeFactory.instance.arrayNode().add(node);
-        return fromNodes(arr, "command line", cwd, "").get(0);
+        return fromNodes(arr, "command line", cwd, "", Optional.empty(), new Warnings("command line")).get(0);
     }
 
     /** Loads normalized specs, e.g. those saved in the dump file. */
@@ -122,10 +134,11 @@ public final class AppsFileLoader {
                 throw new ConfigException(source + ": a saved app is not valid JSON: " + e.getOriginalMessage());
             }
         }
-        return fromNodes(arr, source, Path.of("/"), "");
+        return fromNodes(arr, source, Path.of("/"), "", Optional.empty(), new Warnings(source));
     }
 
-    private List<AppConfig> fromNodes(ArrayNode apps, String source, Path baseDir, String envName) {
+    private List<AppConfig> fromNodes(ArrayNode apps, String source, Path baseDir, String envName,
+                                      Optional<Map<String, String>> cliEnv, Warnings warnings) {
         List<AppConfig> result = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < apps.size(); i++) {
@@ -133,7 +146,7 @@ public final class AppsFileLoader {
             if (!node.isObject()) {
                 throw new ConfigException(source + ": apps[" + i + "]: expected an object with at least 'script'");
             }
-            AppConfig app = new AppReader(source, i, (ObjectNode) node, baseDir, envName).read();
+            AppConfig app = new AppReader(source, i, normalizeAliases((ObjectNode) node), baseDir, envName, cliEnv, warnings).read();
             if (!names.add(app.name())) {
                 throw new ConfigException(source + ": app '" + app.name() + "' (apps[" + i + "]): field 'name': "
                         + "duplicate name '" + app.name() + "' (each app needs its own name)");
@@ -143,6 +156,50 @@ public final class AppsFileLoader {
         return result;
     }
 
+    /** pm2's aliases (out, err, cron, combine_logs, exec_interpreter, ...) under their main name; the main name wins. */
+    private static ObjectNode normalizeAliases(ObjectNode node) {
+        ObjectNode copy = node.deepCopy();
+        for (Map.Entry<String, String> a : Pm2Fields.ALIASES.entrySet()) {
+            JsonNode v = copy.remove(a.getKey());
+            if (v != null && !copy.has(a.getValue())) {
+                copy.set(a.getValue(), v);
+            }
+        }
+        return copy;
+    }
+
+    /** Collects what a file gets told once: the fields ignored here (and why), and the missing env_<name> blocks. */
+    private static final class Warnings {
+        private final String source;
+        private final Map<String, Set<String>> ignored = new java.util.TreeMap<>();
+        private final List<String> other = new ArrayList<>();
+
+        Warnings(String source) {
+            this.source = source;
+        }
+
+        void ignored(String field, String app) {
+            ignored.computeIfAbsent(field, f -> new java.util.LinkedHashSet<>()).add(app);
+        }
+
+        void add(String line) {
+            other.add(line);
+        }
+
+        List<String> lines() {
+            List<String> out = new ArrayList<>(other);
+            if (!ignored.isEmpty()) {
+                StringBuilder sb = new StringBuilder(source + ": these pm2 fields are accepted and ignored:");
+                for (Map.Entry<String, Set<String>> e : ignored.entrySet()) {
+                    sb.append("\n  ").append(e.getKey()).append(" (").append(String.join(", ", e.getValue())).append("): ")
+                            .append(Pm2Fields.IGNORED.get(e.getKey()));
+                }
+                out.add(sb.toString());
+            }
+            return out;
+        }
+    }
+
     /** Reads one app node; every error goes through {@link #fail}. */
     private final class AppReader {
         private final String source;
@@ -150,14 +207,19 @@ public final class AppsFileLoader {
         private final ObjectNode node;
         private final Path baseDir;
         private final String envName;
+        private final Optional<Map<String, String>> cliEnv;
+        private final Warnings warnings;
         private String label;
 
-        AppReader(String source, int index, ObjectNode node, Path baseDir, String envName) {
+        AppReader(String source, int index, ObjectNode node, Path baseDir, String envName,
+                  Optional<Map<String, String>> cliEnv, Warnings warnings) {
             this.source = source;
             this.index = index;
             this.node = node;
             this.baseDir = baseDir;
             this.envName = envName == null ? "" : envName;
+            this.cliEnv = cliEnv;
+            this.warnings = warnings;
             this.label = "apps[" + index + "]";
         }
 
@@ -167,13 +229,14 @@ public final class AppsFileLoader {
                 label = "app '" + declaredName.asText() + "' (apps[" + index + "])";
             }
             Map<String, Map<String, String>> envProfiles = new LinkedHashMap<>();
+            List<String> ignoredHere = new ArrayList<>();
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (f.startsWith("env_")) {
                     envProfiles.put(f.substring(4), stringMap(f));
-                } else if (UNSUPPORTED.containsKey(f)) {
-                    fail(f, UNSUPPORTED.get(f));
-                } else if (!FIELDS.contains(f)) {
+                } else if (Pm2Fields.IGNORED.containsKey(f)) {
+                    ignoredHere.add(f);
+                } else if (!Pm2Fields.SUPPORTED.contains(f) && !f.equals(BASE_ENV_FIELD)) {
                     fail(f, "unknown field" + suggestion(f));
                 }
             }
@@ -184,6 +247,12 @@ public final class AppsFileLoader {
             }
             if (name == null) {
                 name = defaultName(script);
+            }
+            if (bool("append_env_to_name", false) && !envName.isEmpty()) {
+                name = name + "-" + envName;
+            }
+            for (String f : ignoredHere) {
+                warnings.ignored(f, name);
             }
             label = "app '" + name + "' (apps[" + index + "])";
             if (!NAME.matcher(name).matches()) {
@@ -199,11 +268,15 @@ public final class AppsFileLoader {
             if (!envName.isEmpty()) {
                 Map<String, String> profile = envProfiles.get(envName);
                 if (profile == null) {
-                    fail("env_" + envName, "--env " + envName + " was asked for but this app has no env_" + envName
-                            + (envProfiles.isEmpty() ? "" : " (it has: env_" + String.join(", env_", envProfiles.keySet()) + ")"));
+                    // pm2 warns and starts the app with its plain env.
+                    warnings.add(source + ": app '" + name + "': environment [" + envName + "] is not defined (no env_" + envName
+                            + (envProfiles.isEmpty() ? "" : "; it has env_" + String.join(", env_", envProfiles.keySet()))
+                            + "): starting it with 'env' only");
+                } else {
+                    env.putAll(profile);
                 }
-                env.putAll(profile);
             }
+            Map<String, String> baseEnv = baseEnv();
 
             int instances = instances();
             int port = integer("port", 0, 0, 65535);
@@ -232,6 +305,9 @@ public final class AppsFileLoader {
                 }
             });
             Optional<String> dateFormat = optionalText("log_date_format");
+            if (dateFormat.isEmpty() && bool("time", false)) {
+                dateFormat = Optional.of(TIME_FORMAT);
+            }
             dateFormat.ifPresent(f -> {
                 try {
                     LogDateFormat.parse(f);
@@ -249,8 +325,18 @@ public final class AppsFileLoader {
             }
             boolean mergeLogs = bool("merge_logs", false) || bool("combine_logs", false);
             String instanceVar = text("instance_var", AppConfig.DEFAULT_INSTANCE_VAR);
-            bool("treekill", true);
-            text("exec_mode", "fork");
+            Optional<String> cron = optionalText("cron_restart");
+            cron.ifPresent(c -> {
+                try {
+                    CronExpressions.parse(c);
+                } catch (IllegalArgumentException e) {
+                    fail("cron_restart", e.getMessage());
+                }
+            });
+            WatchSpec watch = watch(cwd);
+            Optional<Path> logFile = logFile(name, cwd);
+            Optional<String> incrementVar = optionalText("increment_var");
+            boolean autostart = bool("autostart", true);
 
             ObjectNode spec = node.deepCopy();
             spec.put("name", name);
@@ -258,6 +344,9 @@ public final class AppsFileLoader {
             spec.put("script", script.contains("/") ? cwd.resolve(script).normalize().toString() : script);
             spec.set("env", JsonNodeFactory.instance.pojoNode(env));
             spec.remove(new ArrayList<>(envProfiles.keySet()).stream().map(k -> "env_" + k).toList());
+            spec.remove("append_env_to_name");
+            spec.set(BASE_ENV_FIELD, JsonNodeFactory.instance.pojoNode(new java.util.TreeMap<>(baseEnv)));
+            final Optional<String> dates = dateFormat;
 
             return new AppConfig(name, text("namespace", AppConfig.DEFAULT_NAMESPACE), command, cwd, env, instances,
                     port, front, bool("autorestart", true), integer("max_restarts", 16, 0, Integer.MAX_VALUE),
@@ -266,8 +355,87 @@ public final class AppsFileLoader {
                     killSignal, stopExitCodes(), bool("wait_ready", false), duration("listen_timeout", Duration.ofMillis(3000)),
                     optionalText("ready_url"), readyPattern, duration("graceful_timeout", Duration.ofMillis(8000)),
                     optionalText("out_file").map(cwd::resolve), optionalText("error_file").map(cwd::resolve), mergeLogs,
-                    dateFormat, logs, node.has("max_memory_restart") ? size("max_memory_restart", 0) : 0, instanceVar,
-                    source.startsWith("/") ? Optional.of(Path.of(source)) : Optional.empty(), spec.toString());
+                    dates, logs, node.has("max_memory_restart") ? size("max_memory_restart", 0) : 0, instanceVar,
+                    source.startsWith("/") ? Optional.of(Path.of(source)) : Optional.empty(), spec.toString(),
+                    autostart, logFile, cron, watch, baseEnv, incrementVar);
+        }
+
+        /**
+         * The environment under the app's env: the saved one (dump), else the CLI's (filtered as filter_env says),
+         * else a minimal one; never the daemon's own.
+         */
+        private Map<String, String> baseEnv() {
+            if (node.get(BASE_ENV_FIELD) != null && node.get(BASE_ENV_FIELD).isObject()) {
+                return stringMap(BASE_ENV_FIELD);
+            }
+            Map<String, String> base = new LinkedHashMap<>();
+            if (cliEnv.isEmpty()) {
+                for (String k : MINIMAL_ENV) {
+                    String v = System.getenv(k);
+                    if (v != null) {
+                        base.put(k, v);
+                    }
+                }
+                return base;
+            }
+            base.putAll(cliEnv.get());
+            JsonNode filter = node.get("filter_env");
+            if (filter == null || filter.isNull() || (filter.isBoolean() && !filter.asBoolean())) {
+                return base;
+            }
+            if (filter.isBoolean()) {
+                base.keySet().retainAll(MINIMAL_ENV);
+                return base;
+            }
+            List<String> prefixes = argList("filter_env");
+            base.keySet().removeIf(k -> prefixes.stream().anyMatch(k::startsWith));
+            return base;
+        }
+
+        private WatchSpec watch(Path cwd) {
+            JsonNode v = node.get("watch");
+            if (v == null || v.isNull() || (v.isBoolean() && !v.asBoolean())
+                    || (v.isTextual() && v.asText().equals("false"))) {
+                if (node.has("ignore_watch")) {
+                    argList("ignore_watch");
+                }
+                return WatchSpec.OFF;
+            }
+            List<Path> paths = new ArrayList<>();
+            if (v.isBoolean() || (v.isTextual() && v.asText().equals("true"))) {
+                paths.add(cwd);
+            } else {
+                for (String p : argListRaw("watch")) {
+                    Path abs = cwd.resolve(p).normalize();
+                    if (!Files.exists(abs)) {
+                        fail("watch", "'" + p + "' does not exist (looked for " + abs + ")");
+                    }
+                    paths.add(abs);
+                }
+            }
+            List<String> ignore = node.has("ignore_watch") ? argListRaw("ignore_watch") : List.of();
+            for (String i : ignore) {
+                try {
+                    WatchPatterns.compile(i);
+                } catch (IllegalArgumentException e) {
+                    fail("ignore_watch", e.getMessage());
+                }
+            }
+            return new WatchSpec(true, paths, ignore, duration("watch_delay", WatchSpec.DEFAULT_DELAY));
+        }
+
+        private Optional<Path> logFile(String name, Path cwd) {
+            JsonNode v = node.get("log_file");
+            if (v == null || v.isNull() || (v.isBoolean() && !v.asBoolean())) {
+                return Optional.empty();
+            }
+            if (v.isBoolean()) {
+                return Optional.of(Path.of(name + ".log")); // relative: in the supervisor's log directory, as pm2's
+            }
+            if (!v.isTextual() || v.asText().isBlank()) {
+                fail("log_file", "expected true, false or a file path, got " + v);
+            }
+            return Optional.of(cwd.resolve(v.asText()).normalize());
         }
 
         private List<String> command(String script, Path cwd) {
@@ -365,6 +533,18 @@ public final class AppsFileLoader {
             }
             fail(field, "expected a string or a list of strings, got " + v);
             return List.of();
+        }
+
+        /** A string or a list of strings, taken as they are (no shell-style splitting). */
+        private List<String> argListRaw(String field) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                return List.of();
+            }
+            if (v.isTextual()) {
+                return List.of(v.asText());
+            }
+            return argList(field);
         }
 
         private Map<String, String> stringMap(String field) {
@@ -470,7 +650,7 @@ public final class AppsFileLoader {
         private String suggestion(String field) {
             String best = null;
             int bestDistance = 3;
-            for (String known : FIELDS) {
+            for (String known : Pm2Fields.SUPPORTED) {
                 int d = editDistance(field, known);
                 if (d < bestDistance) {
                     best = known;

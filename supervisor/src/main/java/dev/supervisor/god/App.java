@@ -13,7 +13,9 @@ import dev.supervisor.reload.ReplicaSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -196,15 +198,18 @@ public final class App implements ReplicaSet {
     }
 
     /** Adds {@code count} instances with fresh ids and the lowest free indexes, and launches them. */
-    List<CompletableFuture<Duration>> addAndLaunch(int count) {
+    Map<Integer, CompletableFuture<Duration>> addAndLaunch(int count) {
         return addAndLaunch(count, Set.of());
     }
 
-    /** The same, leaving the instances with these indexes stopped (a restore of instances that were stopped). */
-    List<CompletableFuture<Duration>> addAndLaunch(int count, Set<Integer> leaveStopped) {
+    /**
+     * The same, leaving the instances with these indexes stopped (a restore of instances that were stopped, an app
+     * with {@code autostart: false}). Returns each launched instance's readiness by id.
+     */
+    Map<Integer, CompletableFuture<Duration>> addAndLaunch(int count, Set<Integer> leaveStopped) {
         refuseIfRetired();
         Set<Integer> used = instances.values().stream().map(Instance::index).collect(Collectors.toSet());
-        List<CompletableFuture<Duration>> waits = new ArrayList<>();
+        Map<Integer, CompletableFuture<Duration>> waits = new LinkedHashMap<>();
         int index = 0;
         for (int k = 0; k < count; k++) {
             while (used.contains(index)) {
@@ -213,7 +218,7 @@ public final class App implements ReplicaSet {
             used.add(index);
             Instance i = addInstance(ids.getAsInt(), index);
             if (!leaveStopped.contains(index)) {
-                waits.add(i.launch(Instance.Mode.NORMAL));
+                waits.put(i.id(), i.launch(Instance.Mode.NORMAL));
             }
         }
         return waits;
@@ -243,17 +248,31 @@ public final class App implements ReplicaSet {
         return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new));
     }
 
-    /** Launches the stopped or errored instances under these ids; the futures complete when each is ready. */
-    List<CompletableFuture<Duration>> launchIds(Collection<Integer> which) {
+    /**
+     * Launches the stopped or errored instances under these ids with the app's current config (a restart or a start
+     * after {@code --update-env} or an apps file must not relaunch an old one); the futures, by id, complete when
+     * each is ready. {@code countRestart}: a user's restart, counted in the restarts (pm2's ↺).
+     */
+    Map<Integer, CompletableFuture<Duration>> launchIds(Collection<Integer> which, boolean countRestart) {
         refuseIfRetired();
-        List<CompletableFuture<Duration>> out = new ArrayList<>();
+        Map<Integer, CompletableFuture<Duration>> out = new LinkedHashMap<>();
         for (int id : which) {
             Instance i = instances.get(id);
             if (i != null && !i.status().isRunning()) {
-                out.add(i.launch(Instance.Mode.NORMAL));
+                i.updateConfig(config);
+                if (countRestart) {
+                    i.countRestart();
+                }
+                out.put(id, i.launch(Instance.Mode.NORMAL));
             }
         }
         return out;
+    }
+
+    /** An apps file's config for an app with nothing running: the app and every instance take it for their next launch. */
+    void takeConfig(AppConfig newConfig) {
+        useConfig(newConfig);
+        instances.values().forEach(i -> i.updateConfig(newConfig));
     }
 
     /** A delete holds these instances (and the set-aside ones): none of them may be launched again. */
@@ -434,7 +453,7 @@ public final class App implements ReplicaSet {
     public CompletableFuture<Void> scaleTo(int wanted) {
         List<Instance> current = new ArrayList<>(instances.values());
         if (wanted > current.size()) {
-            List<CompletableFuture<Duration>> waits = addAndLaunch(wanted - current.size());
+            Collection<CompletableFuture<Duration>> waits = addAndLaunch(wanted - current.size()).values();
             return CompletableFuture.allOf(waits.stream().map(w -> w.handle((r, e) -> null)).toArray(CompletableFuture[]::new));
         }
         List<CompletableFuture<Void>> gone = new ArrayList<>();

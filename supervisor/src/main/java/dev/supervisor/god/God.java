@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.supervisor.config.AppConfig;
 import dev.supervisor.config.AppsFileLoader;
+import dev.supervisor.config.AppsRequest;
+import dev.supervisor.config.LoadedApps;
 import dev.supervisor.config.Signals;
 import dev.supervisor.front.Front;
 import dev.supervisor.mbeans.ProcessInfo;
@@ -15,6 +17,8 @@ import dev.supervisor.reload.ReloadCoordinator;
 import dev.supervisor.reload.ReloadListener;
 import dev.supervisor.reload.ReloadPipeline;
 import dev.supervisor.reload.ReloadRequest;
+import dev.supervisor.triggers.AppReloader;
+import dev.supervisor.triggers.AppTriggers;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -28,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -36,14 +41,18 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The one API of the supervisor: the CLI (through Jolokia), the MBeans, hawtio and the daemon's timers all call
  * these methods. A façade that only guards, calls and waits: every change to an app is a command posted to that
  * app's owner ({@link App}), and every wait here has a deadline.
  */
-public final class God implements AutoCloseable {
+public final class God implements AutoCloseable, AppReloader {
     private static final Logger LOG = LogManager.getLogger(God.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_WAIT_SLACK = Duration.ofSeconds(2);
@@ -51,6 +60,7 @@ public final class God implements AutoCloseable {
     static final Duration STOP_SLACK = Instance.SIGKILL_GRACE.plus(Duration.ofSeconds(4));
     /** An owner command is quick; this bounds waiting for one that is stuck behind a wedged owner. */
     private static final Duration OWNER_LIMIT = Duration.ofSeconds(30);
+    private static final int MAX_INSTANCES = 1024;
 
     private final AppsFileLoader loader;
     private final InstanceServices services;
@@ -60,6 +70,8 @@ public final class God implements AutoCloseable {
     private final Map<String, App> apps = new LinkedHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger();
     private final ReloadPipeline pipeline;
+    /** cron_restart and watch: they only ask for reloads, through the owner (see {@link #reloadApp}). */
+    private final AppTriggers triggers;
     private volatile StateJournal journal = StateJournal.NONE;
 
     public God(AppsFileLoader loader, InstanceServices services, FrontFactory fronts, DumpFile dump, Executor reloadExecutor) {
@@ -71,6 +83,7 @@ public final class God implements AutoCloseable {
         this.dump = dump;
         this.reloadExecutor = reloadExecutor;
         this.pipeline = new ReloadPipeline(reloadExecutor);
+        this.triggers = new AppTriggers(services.scheduler(), this);
     }
 
     /** The daemon records the running state after every change; set before anything starts. */
@@ -179,11 +192,23 @@ public final class God implements AutoCloseable {
      * until each instance is ready or failed.
      */
     public List<String> start(List<AppConfig> configs) {
-        return start(configs, Map.of());
+        return start(configs, ReloadListener.NONE);
     }
 
-    /** @param leaveStopped per app name, the instance indexes to add without launching them */
-    private List<String> start(List<AppConfig> configs, Map<String, Set<Integer>> leaveStopped) {
+    /**
+     * {@link #start(List)}, telling {@code progress} about each instance as it comes online or fails. Apps with
+     * {@code autostart: false} are added stopped.
+     */
+    public List<String> start(List<AppConfig> configs, ReloadListener progress) {
+        return start(configs, c -> c.autostart() ? Set.of() : allIndexes(c.instances()), progress);
+    }
+
+    private static Set<Integer> allIndexes(int count) {
+        return IntStream.range(0, count).boxed().collect(Collectors.toSet());
+    }
+
+    /** @param leaveStopped per app, the instance indexes to add without launching them */
+    private List<String> start(List<AppConfig> configs, Function<AppConfig, Set<Integer>> leaveStopped, ReloadListener progress) {
         List<String> names = new ArrayList<>();
         List<AppConfig> fresh = new ArrayList<>();
         for (AppConfig c : configs) {
@@ -217,14 +242,14 @@ public final class God implements AutoCloseable {
             }
             services.events().appAdded(app);
             started.add(app);
-            names.add(c.name());
+            names.add(c.name() + (c.autostart() ? "" : " (autostart: false, added stopped)"));
         }
         List<CompletableFuture<Duration>> waits = new ArrayList<>();
         for (App app : started) {
-            Set<Integer> stopped = leaveStopped.getOrDefault(app.name(), Set.of());
-            List<CompletableFuture<Duration>> launched = onOwner(app, () -> app.addAndLaunch(app.config().instances(), stopped));
-            waits.addAll(launched);
-            for (CompletableFuture<Duration> w : launched) {
+            Set<Integer> stopped = leaveStopped.apply(app.config());
+            Map<Integer, CompletableFuture<Duration>> launched = onOwner(app, () -> app.addAndLaunch(app.config().instances(), stopped));
+            launched.forEach((id, w) -> waits.add(reportWhenSettled(app.name(), id, w, progress)));
+            for (CompletableFuture<Duration> w : launched.values()) {
                 Optional<LaunchException> failure = launchFailure(w);
                 if (failure.isPresent()) {
                     // A launch that cannot even begin (log file, executable, port held) leaves nothing: the apps this
@@ -234,8 +259,219 @@ public final class God implements AutoCloseable {
                 }
             }
         }
+        started.forEach(this::configureTriggers);
         awaitSettled(waits, started.stream().map(App::config).toList());
         return names;
+    }
+
+    /** Tells {@code progress} when this instance's launch settles; the returned future completes after the line. */
+    private static CompletableFuture<Duration> reportWhenSettled(String app, int id, CompletableFuture<Duration> launch,
+                                                                 ReloadListener progress) {
+        if (progress == ReloadListener.NONE) {
+            return launch;
+        }
+        return launch.whenComplete((took, error) -> progress.line(app, error == null
+                ? app + "[" + id + "] online (ready in " + took.toMillis() + " ms)"
+                : app + "[" + id + "] failed: " + unwrap(error).getMessage()));
+    }
+
+    /**
+     * (Re-)arms an app's cron_restart and watch from its current config. Only for an app still in the table: a
+     * delete that ran meanwhile removes what this armed (the triggers are kept per app object, never per name).
+     */
+    private void configureTriggers(App app) {
+        if (!isCurrent(app)) {
+            return;
+        }
+        AppConfig c = app.config();
+        List<Path> own = new ArrayList<>();
+        // The app's own log files never count as a change: every instance's (also those a scale adds later), and
+        // the combined log_file.
+        own.add(services.logDir().resolve(app.name() + "-"));
+        for (Instance i : app.allInstances()) {
+            own.add(i.outPath());
+            own.add(i.errPath());
+        }
+        c.logFile().ifPresent(f -> own.add(services.logDir().resolve(f)));
+        try {
+            triggers.configure(app, c, own);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cron_restart/watch not armed: {}", app.name(), e.getMessage());
+        }
+        if (!isCurrent(app)) {
+            triggers.remove(app);
+        }
+    }
+
+    private boolean isCurrent(App app) {
+        return app(app.name()).orElse(null) == app;
+    }
+
+    /**
+     * The CLI's start/reload/startOrReload of an apps document (pm2's startOrReload). Refused whole, before anything
+     * changes, when an app name is already used by another script or a running app's port or front would change.
+     * Each running app's owner then decides in one command (see {@link #applyTo}); the apps not running are
+     * started in the background, so the caller follows each instance coming online instead of waiting in silence.
+     */
+    public List<CompletableFuture<ReloadResult>> beginApply(AppsRequest request, ReloadRequest.Kind kind, int parallel,
+                                                            boolean force, ReloadListener listener) {
+        LoadedApps loaded = loader.load(request);
+        for (AppConfig c : loaded.apps()) {
+            Optional<App> running = app(c.name());
+            if (running.isEmpty()) {
+                continue;
+            }
+            AppConfig now = running.get().config();
+            if (!scriptOf(now).equals(scriptOf(c))) {
+                throw new SupervisorException("app name '" + c.name() + "' is already used by another script: running "
+                        + String.join(" ", now.command()) + ", asked for " + String.join(" ", c.command())
+                        + " (pick another --name, or delete '" + c.name() + "' first)");
+            }
+            if (c.port() != now.port() || c.front() != now.front()) {
+                throw new SupervisorException(request.source() + ": app '" + c.name() + "': changing 'port' or 'front' needs delete and start, not reload");
+            }
+        }
+        for (String w : loaded.warnings()) {
+            listener.line("", "warning: " + w);
+        }
+        List<CompletableFuture<ReloadResult>> results = new ArrayList<>();
+        List<AppConfig> toStart = new ArrayList<>();
+        for (AppConfig c : loaded.apps()) {
+            Optional<App> present = app(c.name());
+            if (present.isEmpty()) {
+                toStart.add(c);
+            } else {
+                results.add(applyTo(present.get(), c, kind, parallel, force, listener));
+            }
+        }
+        if (!toStart.isEmpty()) {
+            results.add(CompletableFuture.supplyAsync(() -> {
+                long t0 = System.currentTimeMillis();
+                List<String> names = start(toStart, listener);
+                names.forEach(n -> listener.line(n, "started " + n));
+                return new ReloadResult("(start)", "done", 0, 0, System.currentTimeMillis() - t0, "", names);
+            }, reloadExecutor).exceptionally(e -> new ReloadResult("(start)", "failed", 0, 0, 0, unwrap(e).getMessage(), List.of())));
+        }
+        return results;
+    }
+
+    /**
+     * The program an app runs (the spec's normalized {@code script}): new args, interpreter or env for the same
+     * script are a new config to apply, another script under the same name is a mistake to refuse.
+     */
+    private static String scriptOf(AppConfig c) {
+        try {
+            String script = JSON.readTree(c.spec()).path("script").asText("");
+            return script.isEmpty() ? String.join(" ", c.command()) : script;
+        } catch (IOException e) {
+            return String.join(" ", c.command());
+        }
+    }
+
+    /**
+     * An apps document's config for one app that is in the table, decided on its owner so that nothing starts or
+     * stops in between: with an instance running (or a reload under way) the config comes by the zero-downtime
+     * reload (the file's instance count too: the reload scales); with nothing running there is nothing to keep
+     * serving, so the app and its instances take the config, start, and take the file's instance count.
+     */
+    private CompletableFuture<ReloadResult> applyTo(App app, AppConfig next, ReloadRequest.Kind kind, int parallel,
+                                                   boolean force, ReloadListener listener) {
+        ReloadRequest req = new ReloadRequest(kind, Set.of(), parallel, force, Optional.of(next));
+        long t0 = System.nanoTime();
+        record Applied(CompletableFuture<ReloadResult> reload, Map<Integer, CompletableFuture<Duration>> launched,
+                       CompletableFuture<Void> scaled) {
+        }
+        Applied applied = onOwner(app, () -> {
+            app.refuseIfRetired();
+            if (!app.reloads().isIdle() || app.instances().stream().anyMatch(i -> i.status().isRunning())) {
+                return new Applied(app.reloads().submit(req, listener), Map.of(), null);
+            }
+            app.takeConfig(next);
+            List<Integer> ids = app.ids();
+            Map<Integer, CompletableFuture<Duration>> launched = app.launchIds(ids.subList(0, Math.min(ids.size(), next.instances())), false);
+            return new Applied(null, launched, app.scaleTo(next.instances()));
+        });
+        if (applied.reload() != null) {
+            listener.line(app.name(), app.name() + ": running, applying the new config and environment by reload");
+            applied.reload().whenCompleteAsync((r, e) -> configureTriggers(app), reloadExecutor);
+            return applied.reload();
+        }
+        listener.line(app.name(), app.name() + ": not running, starting it with the new config");
+        configureTriggers(app);
+        List<CompletableFuture<Duration>> waits = new ArrayList<>();
+        applied.launched().forEach((id, w) -> waits.add(reportWhenSettled(app.name(), id, w, listener)));
+        List<CompletableFuture<?>> settled = new ArrayList<>();
+        waits.forEach(w -> settled.add(w.handle((r, e) -> null)));
+        settled.add(applied.scaled().handle((r, e) -> null));
+        Duration limit = next.readinessTimeout().plus(next.killTimeout()).plus(STOP_SLACK);
+        return CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, limit.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(v -> {
+                    long failed = waits.stream().filter(w -> !w.isDone() || w.isCompletedExceptionally()).count();
+                    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                    String reason = failed == 0 ? "" : failed + " instance(s) not online within " + limit.toMillis() + " ms; see the list";
+                    String line = app.name() + ": started with the new config, " + (waits.size() - failed) + " online, " + failed + " failed";
+                    listener.line(app.name(), line);
+                    return new ReloadResult(app.name(), failed == 0 ? "done" : "failed", (int) (waits.size() - failed), (int) failed,
+                            ms, reason, List.of(line));
+                });
+    }
+
+    /** pm2's {@code start <name|id>}: launches the matching instances that are not running; returns their ids. */
+    public List<Integer> startStopped(String target) {
+        Map<App, List<Integer>> byApp = resolveByApp(target);
+        List<Integer> launchedIds = new ArrayList<>();
+        List<CompletableFuture<Duration>> waits = new ArrayList<>();
+        for (Map.Entry<App, List<Integer>> e : byApp.entrySet()) {
+            App app = e.getKey();
+            Map<Integer, CompletableFuture<Duration>> launched = onOwner(app, () -> {
+                app.refuseWhileReloading("start");
+                return app.launchIds(e.getValue(), false);
+            });
+            launchedIds.addAll(launched.keySet());
+            waits.addAll(launched.values());
+        }
+        awaitSettled(waits, byApp.keySet().stream().map(App::config).toList());
+        return launchedIds;
+    }
+
+    /** The environment an instance was (or will be) started with, as pm2's {@code env <id>}: read on its owner. */
+    public Map<String, String> environment(int id) {
+        for (App a : apps()) {
+            Optional<Instance> i = a.instance(id);
+            if (i.isPresent()) {
+                return onOwner(a, () -> new TreeMap<>(i.get().launchEnvironment()));
+            }
+        }
+        throw new UnknownTargetException(Integer.toString(id));
+    }
+
+    /**
+     * A trigger's reload (cron_restart, watch): through the pipeline, never a kill in place. Called on a timer or
+     * watch thread, so it only posts: the owner decides (no instance online: nothing to reload) and submits; a
+     * refusal (a reload already runs and {@code queue} is false, the app is being deleted) is logged.
+     */
+    @Override
+    public void reloadApp(String name, String why, boolean queue) {
+        Optional<App> found = app(name);
+        if (found.isEmpty()) {
+            return;
+        }
+        App app = found.get();
+        ReloadRequest req = new ReloadRequest(ReloadRequest.Kind.HARD, Set.of(), 0, queue, Optional.empty());
+        app.call(() -> {
+            app.refuseIfRetired();
+            if (app.instances().stream().noneMatch(i -> i.status() == ProcessStatus.ONLINE)) {
+                LOG.info("{}: {}: no instance online, nothing to reload", name, why);
+                return null;
+            }
+            LOG.info("{}: reload ({})", name, why);
+            return app.reloads().submit(req, (a, line) -> LOG.info("{}: {}", a, line));
+        }).whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.warn("{}: {}: reload not started: {}", name, why, unwrap(e).getMessage());
+            }
+        });
     }
 
     public List<String> start(Path appsFile, String envName) {
@@ -288,22 +524,32 @@ public final class God implements AutoCloseable {
 
     /** Stop, then start: pm2's restart (use reload for no downtime). Refused while the app reloads. */
     public List<Integer> restart(String target) {
+        return restart(target, Optional.empty());
+    }
+
+    /**
+     * pm2's restart; with {@code newCliEnv} ({@code --update-env}) the apps take the CLI's environment first, in the
+     * same owner command that stops the instances. The instances relaunch with their app's current config, and each
+     * restart counts (↺), as in pm2.
+     */
+    public List<Integer> restart(String target, Optional<Map<String, String>> newCliEnv) {
         Map<App, List<Integer>> byApp = resolveByApp(target);
-        List<CompletableFuture<List<CompletableFuture<Duration>>>> launches = new ArrayList<>();
+        List<CompletableFuture<Map<Integer, CompletableFuture<Duration>>>> launches = new ArrayList<>();
         for (Map.Entry<App, List<Integer>> e : byApp.entrySet()) {
             App app = e.getKey();
             List<Integer> ids = e.getValue();
             CompletableFuture<Void> stopped = onOwner(app, () -> {
                 app.refuseWhileReloading("restart");
+                newCliEnv.ifPresent(env -> app.useConfig(app.config().withBaseEnv(env)));
                 return app.stopNow(ids, "restart", false);
             });
-            launches.add(stopped.thenCompose(v -> app.call(() -> app.launchIds(ids))));
+            launches.add(stopped.thenCompose(v -> app.call(() -> app.launchIds(ids, true))));
         }
         List<CompletableFuture<Duration>> waits = new ArrayList<>();
         long deadline = System.nanoTime() + stopLimit(byApp.keySet()).toNanos();
-        for (CompletableFuture<List<CompletableFuture<Duration>>> l : launches) {
+        for (CompletableFuture<Map<Integer, CompletableFuture<Duration>>> l : launches) {
             try {
-                waits.addAll(l.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                waits.addAll(l.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).values());
             } catch (TimeoutException e) {
                 throw new SupervisorException("restart " + target + ": not every process stopped in time; see the list");
             } catch (ExecutionException e) {
@@ -388,6 +634,7 @@ public final class God implements AutoCloseable {
         synchronized (apps) {
             removed = apps.remove(app.name(), app);
         }
+        triggers.remove(app);
         if (removed) {
             app.front().ifPresent(Front::close);
             services.events().appRemoved(app);
@@ -456,10 +703,15 @@ public final class God implements AutoCloseable {
     }
 
     private CompletableFuture<ReloadResult> submitReload(App app, ReloadRequest req, ReloadListener listener) {
-        return onOwner(app, () -> {
+        CompletableFuture<ReloadResult> r = onOwner(app, () -> {
             app.refuseIfRetired();
             return app.reloads().submit(req, listener);
         });
+        if (req.newConfig().isPresent()) {
+            // The file may change cron_restart or watch: re-armed from the config the app has once the reload ended.
+            r.whenCompleteAsync((done, error) -> configureTriggers(app), reloadExecutor);
+        }
+        return r;
     }
 
     private List<CompletableFuture<ReloadResult>> beginReloadOfFile(Path file, ReloadRequest.Kind kind, int parallel,
@@ -502,18 +754,59 @@ public final class God implements AutoCloseable {
 
     /** Sets the number of instances; refused while the app reloads. */
     public List<Integer> scale(String appName, int instances) {
-        if (instances < 0 || instances > 1024) {
-            throw new SupervisorException("scale " + appName + " " + instances + ": the number of instances must be 0..1024");
+        if (instances < 0 || instances > MAX_INSTANCES) {
+            throw new SupervisorException("scale " + appName + " " + instances + ": the number of instances must be 0.." + MAX_INSTANCES);
         }
+        return scaleWith(appName, "scale " + appName + " " + instances, current -> instances);
+    }
+
+    /**
+     * pm2's {@code scale app +N} / {@code -N}: relative to the number of instances the owner sees when it runs the
+     * command, so two concurrent {@code +1} give two more. Refused while the app reloads.
+     */
+    public List<Integer> scaleBy(String appName, int delta) {
+        String what = "scale " + appName + " " + (delta >= 0 ? "+" : "") + delta;
+        return scaleWith(appName, what, current -> {
+            int wanted = current + delta;
+            if (wanted < 1) {
+                throw new SupervisorException(what + ": it has " + current + " instance(s); at least 1 must stay (use stop or delete to stop them all)");
+            }
+            if (wanted > MAX_INSTANCES) {
+                throw new SupervisorException(what + ": it has " + current + " instance(s); at most " + MAX_INSTANCES + " are allowed");
+            }
+            return wanted;
+        });
+    }
+
+    private List<Integer> scaleWith(String appName, String what, IntUnaryOperator wantedFromCurrent) {
         App app = requireApp(appName);
         CompletableFuture<Void> done = onOwner(app, () -> {
             app.refuseWhileReloading("scale");
-            app.useConfig(app.config().withInstances(instances));
-            return app.scaleTo(instances);
+            int wanted = wantedFromCurrent.applyAsInt(app.ids().size());
+            app.useConfig(app.config().withInstances(wanted));
+            return app.scaleTo(wanted);
         });
         Duration limit = app.config().readinessTimeout().plus(app.config().killTimeout()).plus(STOP_SLACK);
-        awaitAll(List.of(done), limit, "scale " + appName);
+        awaitAll(List.of(done), limit, what);
         return ids(app.instances());
+    }
+
+    /**
+     * pm2's {@code --update-env} before a reload: the apps' environment base becomes {@code cliEnv}, on each owner,
+     * for the instances launched next (the reload's new ones). Not refused during a reload, so that
+     * {@code reload --force --update-env} can queue behind one.
+     */
+    public List<String> setEnvironment(String target, Map<String, String> cliEnv) {
+        List<String> names = new ArrayList<>();
+        for (App a : resolveByApp(target).keySet()) {
+            onOwner(a, () -> {
+                a.refuseIfRetired();
+                a.useConfig(a.config().withBaseEnv(cliEnv));
+                return null;
+            });
+            names.add(a.name());
+        }
+        return names;
     }
 
     // ---- other operations ----------------------------------------------------------------------------
@@ -632,10 +925,31 @@ public final class God implements AutoCloseable {
             ObjectNode spec = (ObjectNode) JSON.readTree(c.spec());
             spec.put("instances", app.instances().size());
             spec.put("namespace", c.namespace());
+            // The CLI environment the app runs with (--update-env may have changed it since the spec was made).
+            spec.set(AppsFileLoader.BASE_ENV_FIELD, JSON.valueToTree(new TreeMap<>(c.baseEnv())));
             return spec.toString();
         } catch (IOException e) {
             throw new SupervisorException("cannot save app " + app.name() + ": " + e.getMessage());
         }
+    }
+
+    /** {@link #resurrect()} in the background, telling {@code progress} about each instance as it comes online. */
+    public CompletableFuture<ReloadResult> beginResurrect(ReloadListener progress) {
+        List<String> specs = dump.read();
+        if (specs.isEmpty()) {
+            throw new SupervisorException("nothing to resurrect: " + dump.path() + (dump.exists() ? " lists no apps" : " does not exist (run save first)"));
+        }
+        List<AppConfig> configs = loader.loadSpecs(specs, dump.path().toString());
+        return CompletableFuture.supplyAsync(() -> {
+            long t0 = System.currentTimeMillis();
+            List<String> names = start(configs.stream().filter(c -> app(c.name()).isEmpty()).toList(), progress);
+            progress.line("", names.isEmpty() ? "every saved app already runs" : "resurrected " + String.join(", ", names));
+            return new ReloadResult("(resurrect)", "done", 0, 0, System.currentTimeMillis() - t0, "", names);
+        }, reloadExecutor).exceptionally(e -> {
+            String why = unwrap(e).getMessage();
+            progress.line("", "resurrect failed: " + why);
+            return new ReloadResult("(resurrect)", "failed", 0, 0, 0, why, List.of());
+        });
     }
 
     /** Starts the saved apps that are not running. */
@@ -652,7 +966,9 @@ public final class God implements AutoCloseable {
     public List<String> restore(List<String> specs, String source, Map<String, String> interruptedReloads,
                                 Map<String, Set<Integer>> stoppedIndexes) {
         List<AppConfig> configs = loader.loadSpecs(specs, source);
-        List<String> started = start(configs.stream().filter(c -> app(c.name()).isEmpty()).toList(), stoppedIndexes);
+        // The record says which instances ran: autostart plays no part in bringing back what was running.
+        List<String> started = start(configs.stream().filter(c -> app(c.name()).isEmpty()).toList(),
+                c -> stoppedIndexes.getOrDefault(c.name(), Set.of()), ReloadListener.NONE);
         interruptedReloads.forEach((name, text) -> app(name).ifPresent(a -> a.noteInterruptedReload(text)));
         return started;
     }
@@ -699,6 +1015,7 @@ public final class God implements AutoCloseable {
      */
     @Override
     public void close() {
+        triggers.close();
         List<App> all = apps();
         List<CompletableFuture<?>> fs = new ArrayList<>();
         for (App app : all) {

@@ -176,13 +176,7 @@ public final class Instance implements Replica {
                 PortAllocator.requireFree(config.port());
             }
             probe = services.probes().create(config, id, privatePort);
-            Map<String, String> env = new HashMap<>(config.env());
-            env.put(config.instanceVar(), Integer.toString(index));
-            env.put("SUPERVISOR_APP", app.name());
-            env.put("SUPERVISOR_ID", Integer.toString(id));
-            if (privatePort > 0) {
-                env.put("PORT", Integer.toString(privatePort));
-            }
+            Map<String, String> env = launchEnvironment();
             env.putAll(probe.environment());
             c = services.launcher().launch(new LaunchSpec(config.command(), config.cwd(), env));
             ReadinessProbe p = probe;
@@ -203,6 +197,36 @@ public final class Instance implements Replica {
         }
         LOG.info("{} spawned pid {}{}: {}", this, c.pid(), privatePort > 0 ? " with PORT=" + privatePort : "",
                 String.join(" ", config.command()));
+    }
+
+    /**
+     * The CLI's environment merged with the app's env (never the daemon's own), then the instance's variables:
+     * its index under instance_var and NODE_APP_INSTANCE (what Node apps read under pm2), increment_var, PORT.
+     */
+    public Map<String, String> launchEnvironment() {
+        Map<String, String> env = new HashMap<>(config.launchEnv());
+        env.put(config.instanceVar(), Integer.toString(index));
+        env.put("NODE_APP_INSTANCE", Integer.toString(index));
+        config.incrementVar().ifPresent(v -> {
+            String base = env.getOrDefault(v, "0");
+            try {
+                env.put(v, Long.toString(Long.parseLong(base.trim()) + index));
+            } catch (NumberFormatException e) {
+                LOG.warn("{}[{}]: increment_var {}: '{}' is not a number; left as it is", app.name(), id, v, base);
+            }
+        });
+        env.put("SUPERVISOR_APP", app.name());
+        env.put("SUPERVISOR_ID", Integer.toString(id));
+        if (privatePort > 0) {
+            env.put("PORT", Integer.toString(privatePort));
+        }
+        return env;
+    }
+
+    /** A restart asked for by a user (pm2 counts it in ↺ too). */
+    void countRestart() {
+        app.requireOwner(this);
+        restarts++;
     }
 
     /** A launch failed part-way: nothing of it may stay (process, probe, log files), and the instance is errored. */
@@ -517,6 +541,7 @@ public final class Instance implements Replica {
     }
 
     void updateConfig(AppConfig newConfig) {
+        app.requireOwner(this);
         this.config = newConfig;
     }
 
@@ -545,7 +570,7 @@ public final class Instance implements Replica {
     }
 
     private void openLogs() {
-        logs.open(outPath(), errPath(), config);
+        logs.open(outPath(), errPath(), config.logFile().map(f -> services.logDir().resolve(f)).orElse(null), config);
     }
 
     /** Called when the entry leaves the table for good, or a launch is undone. */

@@ -5,6 +5,7 @@ import dev.supervisor.logs.LineOptions;
 import dev.supervisor.logs.LogDateFormat;
 import dev.supervisor.logs.LogCapture;
 import dev.supervisor.logs.LogFiles;
+import dev.supervisor.logs.LogSink;
 import dev.supervisor.logs.RotatingLogFile;
 
 import java.io.InputStream;
@@ -24,14 +25,18 @@ final class InstanceLogs {
     private final LogCapture capture;
     private RotatingLogFile out;
     private RotatingLogFile err;
+    private RotatingLogFile combined; // pm2's log_file: both streams also go here
 
     InstanceLogs(LogFiles files, LogCapture capture) {
         this.files = files;
         this.capture = capture;
     }
 
-    /** Opens both files if not open yet. @throws RuntimeException naming the file when one cannot be opened */
-    void open(Path outPath, Path errPath, AppConfig config) {
+    /** Opens the files if not open yet. @throws RuntimeException naming the file when one cannot be opened */
+    void open(Path outPath, Path errPath, Path combinedPath, AppConfig config) {
+        if (combined == null && combinedPath != null) {
+            combined = files.acquire(combinedPath, config.logPolicy());
+        }
         if (out == null) {
             out = files.acquire(outPath, config.logPolicy());
         }
@@ -43,8 +48,19 @@ final class InstanceLogs {
     /** Starts copying the process's output into the files; {@code stdoutLines} also sees each stdout line (or null). */
     void pump(String name, InputStream stdout, InputStream stderr, AppConfig config, Consumer<String> stdoutLines) {
         DateTimeFormatter prefix = config.logDateFormat().map(LogDateFormat::parse).orElse(null);
-        capture.start(name + "-out", stdout, out, new LineOptions(prefix, stdoutLines));
-        capture.start(name + "-err", stderr, err, new LineOptions(prefix, null));
+        capture.start(name + "-out", stdout, withCombined(out), new LineOptions(prefix, stdoutLines));
+        capture.start(name + "-err", stderr, withCombined(err), new LineOptions(prefix, null));
+    }
+
+    private LogSink withCombined(RotatingLogFile log) {
+        RotatingLogFile both = combined;
+        if (both == null) {
+            return log;
+        }
+        return (bytes, offset, length) -> {
+            log.write(bytes, offset, length);
+            both.write(bytes, offset, length);
+        };
     }
 
     void release() {
@@ -55,6 +71,10 @@ final class InstanceLogs {
         if (err != null) {
             files.release(err);
             err = null;
+        }
+        if (combined != null) {
+            files.release(combined);
+            combined = null;
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.supervisor.management;
 
 import dev.supervisor.config.AppConfig;
 import dev.supervisor.config.AppsFileLoader;
+import dev.supervisor.config.AppsRequest;
+import dev.supervisor.config.EnvJson;
 import dev.supervisor.god.God;
 import dev.supervisor.god.Instance;
 import dev.supervisor.metrics.UsageFormat;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -154,6 +157,50 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted");
             }
+        });
+    }
+
+    @Override
+    public String beginApply(String request, int parallel, boolean force) {
+        return Operations.call(() -> {
+            AppsRequest parsed = AppsRequest.parse(request);
+            Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
+            ReloadTickets.Ticket ticket = t.getValue();
+            ticket.track(god.beginApply(parsed, ReloadRequest.Kind.HARD, parallel, force, (app, line) -> ticket.line(line)));
+            return t.getKey();
+        });
+    }
+
+    @Override
+    public String beginResurrect() {
+        return Operations.call(() -> {
+            Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
+            ReloadTickets.Ticket ticket = t.getValue();
+            ticket.track(List.of(god.beginResurrect((app, line) -> ticket.line(line))));
+            return t.getKey();
+        });
+    }
+
+    @Override public List<Integer> startStopped(String target) { return Operations.call(() -> god.startStopped(target)); }
+
+    @Override
+    public List<Integer> restartWithEnv(String target, String env) {
+        return Operations.call(() -> god.restart(target, Optional.of(EnvJson.parse(env))));
+    }
+
+    @Override
+    public List<String> setEnvironment(String target, String env) {
+        return Operations.call(() -> god.setEnvironment(target, EnvJson.parse(env)));
+    }
+
+    @Override public List<Integer> scaleBy(String app, int delta) { return Operations.call(() -> god.scaleBy(app, delta)); }
+
+    @Override
+    public String environment(int id) {
+        return Operations.call(() -> {
+            StringBuilder sb = new StringBuilder();
+            god.environment(id).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+            return sb.toString();
         });
     }
 

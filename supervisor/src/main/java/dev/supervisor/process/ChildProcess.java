@@ -31,6 +31,8 @@ public final class ChildProcess {
         command.add(SETSID);
         command.addAll(spec.command());
         ProcessBuilder pb = new ProcessBuilder(command).directory(spec.cwd().toFile());
+        // Exactly the spec's environment: the daemon's own (and any secret in it) never reaches an app.
+        pb.environment().clear();
         pb.environment().putAll(spec.env());
         try {
             return new ChildProcess(pb.start());

@@ -134,11 +134,14 @@ class AppsFileLoaderTest {
     }
 
     @Test
-    void unknownEnvProfile() throws IOException {
+    void unknownEnvProfileIsAWarningAsInPm2() throws IOException {
         script();
-        Path f = write("apps.yml", "apps:\n  - name: web\n    script: app.sh\n    env_staging: {A: b}\n");
-        assertThatThrownBy(() -> loader.load(f, "production")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("field 'env_production'").hasMessageContaining("has: env_staging");
+        Path f = write("apps.yml", "apps:\n  - name: web\n    script: app.sh\n    env: {A: a}\n    env_staging: {A: b}\n");
+        LoadedApps loaded = loader.load(new AppsRequest(EcosystemFile.read(f, java.util.Map.of(), dir), f.toString(), dir,
+                "production", java.util.Optional.empty(), "", 0, ""));
+        assertThat(loaded.apps().get(0).env()).containsEntry("A", "a");
+        assertThat(loaded.warnings()).singleElement().asString()
+                .contains("app 'web'", "environment [production] is not defined", "env_staging");
     }
 
     @Test

@@ -50,7 +50,8 @@ class ReloadStepsTest {
                 FrontKind.HTTP, true, 16, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO, Duration.ofMillis(1600), "SIGINT",
                 Set.of(), false, Duration.ofSeconds(3), Optional.empty(), Optional.empty(), Duration.ofSeconds(8), Optional.empty(),
                 Optional.empty(), false, Optional.empty(), LogPolicy.DEFAULT, 0, "SUPERVISOR_INSTANCE", Optional.empty(),
-                "{\"name\":\"web\",\"version\":\"" + version + "\"}");
+                "{\"name\":\"web\",\"version\":\"" + version + "\"}", true, Optional.empty(), Optional.empty(),
+                dev.supervisor.config.WatchSpec.OFF, Map.of(), Optional.empty());
     }
 
     static final class FakeReplica implements Replica {

@@ -163,10 +163,17 @@ public final class TestDaemon implements AutoCloseable {
 
     /** Runs one CLI command in-process against this daemon, through Jolokia like bin/supervisor. */
     public CliResult cli(String... args) {
+        return cli(java.util.Map.of(), args);
+    }
+
+    /** {@link #cli(String...)} with more variables in the CLI's environment (e.g. one an app should see, or LANG). */
+    public CliResult cli(java.util.Map<String, String> extraEnv, String... args) {
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
-        java.util.Map<String, String> env = java.util.Map.of("SUPERVISOR_HOME", home.toString(),
-                "SUPERVISOR_JOLOKIA_PORT", Integer.toString(daemon.jolokiaPort()), "PATH", System.getenv("PATH"));
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("SUPERVISOR_HOME", home.toString(),
+                "SUPERVISOR_JOLOKIA_PORT", Integer.toString(daemon.jolokiaPort()), "PATH", System.getenv("PATH"),
+                "LANG", "C.UTF-8"));
+        env.putAll(extraEnv);
         int code = dev.supervisor.cli.SupervisorCli.run(args, env, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
         return new CliResult(code, out.toString(), err.toString());
     }
