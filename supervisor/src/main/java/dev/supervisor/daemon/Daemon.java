@@ -263,7 +263,7 @@ public final class Daemon implements AutoCloseable {
         }
         this.metrics = metrics;
         try {
-            metrics.serve(settings.bindHost(), settings.metricsPort(), credentials);
+            metrics.serve(settings.bindHost(), settings.metricsPort(), settings.credentialsFile());
             metricsStatus = "up at " + metricsUrl();
             LOG.info("metrics {}", metricsStatus);
         } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package dev.supervisor.management;
 
-import com.sun.net.httpserver.BasicAuthenticator;
 import dev.supervisor.front.FrontCounters;
 import dev.supervisor.god.App;
 import dev.supervisor.god.God;
@@ -12,6 +11,7 @@ import dev.supervisor.process.ProcessStatus;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import dev.supervisor.management.http.AuthThrottle;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -22,6 +22,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +87,7 @@ public final class SupervisorMetrics implements AutoCloseable {
      * Binds {@code host:port} (0: a free port) and serves {@code /metrics}.
      * @throws IllegalStateException naming the port when it cannot bind
      */
-    public synchronized void serve(String host, int port, Credentials credentials) {
+    public synchronized void serve(String host, int port, Path credentialsFile) {
         executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "supervisor-metrics");
             t.setDaemon(true);
@@ -95,12 +96,9 @@ public final class SupervisorMetrics implements AutoCloseable {
         try {
             server = HTTPServer.builder().hostname(host).port(port).registry(registry).executorService(executor)
                     .registerHealthHandler(false)
-                    .authenticator(new BasicAuthenticator("supervisor") {
-                        @Override
-                        public boolean checkCredentials(String user, String password) {
-                            return credentials.roleOf(user, password).isPresent();
-                        }
-                    })
+                    // The agent's authenticator: admin or viewer from the credentials file as it is now, failures
+                    // throttled per source and user and logged with the source address.
+                    .authenticator(new AgentAuthenticator(new CredentialsFile(credentialsFile), new AuthThrottle()))
                     .buildAndStart();
         } catch (IOException e) {
             executor.shutdownNow();

@@ -59,6 +59,17 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void guessingAPasswordIsThrottledAndTheRightOneStillGetsIn() {
+        // A user of its own, so the other tests' scrapes share no throttle entry with it.
+        // Five failures are free; the sixth locks this source and user out for a second.
+        for (int i = 0; i < 6; i++) {
+            assertThat(Http.get(url, "guesser", "wrong-" + i).status()).isEqualTo(401);
+        }
+        assertThat(Http.get(url, "guesser", "wrong-again").status()).isEqualTo(429);
+        assertThat(Http.get(url, VIEWER, VIEWER_PASSWORD).status()).isEqualTo(200);
+    }
+
+    @Test
     void exposesProcessAppFrontReloadAndSamplerSeries() {
         for (int i = 0; i < 5; i++) {
             assertThat(Http.get("http://127.0.0.1:" + frontPort + "/").status()).isEqualTo(200);
