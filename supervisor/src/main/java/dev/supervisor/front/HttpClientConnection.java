@@ -280,7 +280,14 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
                 exchange.responseComplete = true;
                 exchange.link = null;
                 link.responseDone(exchange.requestComplete);
-                client.write(content, client.newPromise().addListener(exchange));
+                if (exchange.closeClientAfter || !exchange.requestComplete) {
+                    client.write(content, client.newPromise().addListener(exchange));
+                } else {
+                    // The connection stays open: the exchange ends now, without a promise per request. A failed
+                    // write closes the client (exceptionCaught), which channelInactive cleans up.
+                    client.write(content, client.voidPromise());
+                    finishExchange(exchange, false);
+                }
             }
         }
         link.clientWritten(client);

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ final class HttpExchange implements ChannelFutureListener {
     private ArrayList<HttpContent> replay;
     private long replayBytes;
     private boolean replayable = true;
+    /** The body ended with the shared empty last part, which is replayed as is. */
+    private boolean endsEmpty;
     private final int replayLimit;
 
     HttpExchange(HttpClientConnection owner, HttpRequest head, boolean clientKeepAlive, boolean expectContinue,
@@ -68,6 +71,10 @@ final class HttpExchange implements ChannelFutureListener {
     /** Takes ownership of a body part and keeps a duplicate for a retry while the body stays small. */
     void keepForReplay(HttpContent content) {
         if (!replayable) {
+            return;
+        }
+        if (content == LastHttpContent.EMPTY_LAST_CONTENT) { // a request without a body: nothing to copy
+            endsEmpty = true;
             return;
         }
         int size = content.content().readableBytes();
@@ -107,6 +114,9 @@ final class HttpExchange implements ChannelFutureListener {
             for (HttpContent part : replay) {
                 queueUnsent(part.retainedDuplicate());
             }
+        }
+        if (endsEmpty) {
+            queueUnsent(LastHttpContent.EMPTY_LAST_CONTENT);
         }
     }
 

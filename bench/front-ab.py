@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Interleaved A/B of the HTTP front alone (bench/FrontProbe.java) against nginx on the same 2 backends.
+
+Usage: bench/front-ab.py [--rounds=3] [--seconds=6] NAME=JAR[::JVM FLAGS] ...
+  e.g. bench/front-ab.py base=/tmp/base.jar "new=supervisor/target/supervisor.jar::-XX:+UseSerialGC"
+Each variant runs in its own JVM; wrk -c32 keep-alive; reports median req/s, p99, and CPU per request of the
+front's process (utime+stime from /proc) for each variant and nginx, all in one run (A B A B ...).
+"""
+import os, statistics, subprocess, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench as B
+
+_next_port = [int(os.environ.get("FRONT_AB_PORT", "0"))]
+
+
+def next_port():
+    """FRONT_AB_PORT=N: ports N, N+1, ... (a range of one's own); otherwise ephemeral ones."""
+    if not _next_port[0]:
+        return B.free_port()
+    _next_port[0] += 1
+    return _next_port[0]
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids):
+    total = 0
+    for pid in pids:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / TICK
+
+
+def children(pid):
+    try:
+        return [int(c) for c in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+    except OSError:
+        return []
+
+
+def rss_mib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return 0
+
+
+def main():
+    rounds, seconds, variants = 3, 6, []
+    for a in sys.argv[1:]:
+        if a.startswith("--rounds="):
+            rounds = int(a.split("=")[1])
+        elif a.startswith("--seconds="):
+            seconds = int(a.split("=")[1])
+        else:
+            name, spec = a.split("=", 1)
+            jar, _, flags = spec.partition("::")
+            variants.append((name, jar, flags.split()))
+    procs, targets = [], {}
+    try:
+        backends = []
+        for _ in range(2):
+            p = next_port()
+            procs.append(subprocess.Popen(["java", "-XX:+UseSerialGC", "-jar", os.path.join(ROOT, "examples/target/hello.jar")],
+                                          env=dict(os.environ, PORT=str(p)), stdout=subprocess.DEVNULL))
+            backends.append(p)
+        for p in backends:
+            B.wait_port(p)
+        for name, jar, flags in variants:
+            fport = next_port()
+            proc = subprocess.Popen(["java", *flags, "-cp", jar, os.path.join(ROOT, "bench/FrontProbe.java"), str(fport),
+                                     *map(str, backends)], stdout=subprocess.DEVNULL)
+            procs.append(proc)
+            targets[name] = (fport, [proc.pid])
+        nport = next_port()
+        ng = B.nginx_proxy(nport, backends)
+        procs.append(ng)
+        for name, (port, _) in targets.items():
+            B.wait_port(port, 60)
+        B.wait_port(nport)
+        time.sleep(0.3)
+        targets["nginx"] = (nport, [ng.pid] + children(ng.pid))
+        for name, (port, _) in targets.items():  # warm-up, not measured
+            B.wrk(f"http://127.0.0.1:{port}/", seconds)
+        results = {k: [] for k in targets}
+        for _ in range(rounds):
+            for name, (port, pids) in targets.items():
+                before = cpu_seconds(pids)
+                r = B.wrk(f"http://127.0.0.1:{port}/", seconds)
+                r["cpu_us"] = (cpu_seconds(pids) - before) / max(1, r["total"]) * 1e6
+                results[name].append(r)
+        lat = {}
+        targets["direct (1 backend)"] = (backends[0], [])
+        for name, (port, _) in targets.items():
+            lat[name] = statistics.median(B.wrk(f"http://127.0.0.1:{port}/", 3, connections=1)["p50"] for _ in range(rounds))
+        print(f"# front A/B, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {rounds} rounds x {seconds} s, "
+              f"wrk -c32, load average {os.getloadavg()[0]:.1f}")
+        print("| variant | req/s | × nginx | p99 ms | CPU/request | sequential p50 µs (+ over direct) | RSS MiB |")
+        print("|---|---|---|---|---|---|---|")
+        ng_rps = statistics.median(r["rps"] for r in results["nginx"])
+        direct = lat["direct (1 backend)"]
+        for name, rs in results.items():
+            rps = statistics.median(r["rps"] for r in rs)
+            print(f"| {name} | {rps:.0f} | {rps / ng_rps:.2f} | {statistics.median(r['p99'] for r in rs):.2f} | "
+                  f"{statistics.median(r['cpu_us'] for r in rs):.1f} µs | {lat[name] * 1000:.0f} (+{(lat[name] - direct) * 1000:.0f}) | "
+                  f"{sum(rss_mib(p) for p in targets[name][1]):.0f} |")
+        print("rounds:", {k: [round(r["rps"]) for r in v] for k, v in results.items()})
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait()
+        if 'ng' in locals():
+            import shutil
+            shutil.rmtree(getattr(ng, "conf_dir", ""), ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
