@@ -900,8 +900,8 @@ public final class SupervisorCli {
             cli.out.println("hawtio console: " + s.consoleUrl() + "  (" + c.read(GOD, "ConsoleStatus").asText() + ")");
             cli.out.println("Jolokia:        " + s.jolokiaUrl());
             cli.out.println("JMX:            " + c.read(GOD, "JmxStatus").asText());
-            cli.out.println("metrics: " + c.read(GOD, "MetricsStatus").asText().replaceFirst("^up at ", ""));
-            cli.out.println("credentials:    " + s.credentialsFile() + " (username, password; the same for all three)");
+            cli.out.println("metrics:        " + c.read(GOD, "MetricsStatus").asText().replaceFirst("^up at ", ""));
+            cli.out.println("credentials:    " + s.credentialsFile() + " (username, password; the same for the console, Jolokia, JMX and metrics)");
             return 0;
         }
     }
