@@ -28,7 +28,10 @@ final class DaemonLauncher {
         Path out = settings.home().resolve("daemon.out");
         List<String> cmd = new ArrayList<>();
         cmd.add("/usr/bin/setsid");
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // bin/supervisor may run the CLI on a JDK 25 (its AOT cache) and names the default java for the daemon.
+        String daemonJava = System.getenv("SUPERVISOR_DAEMON_JAVA");
+        cmd.add(daemonJava != null && !daemonJava.isBlank() ? daemonJava
+                : Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String opts = System.getenv().getOrDefault("SUPERVISOR_DAEMON_OPTS", DEFAULT_OPTS);
         cmd.addAll(Arrays.stream(opts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
         cmd.add("-Dsupervisor.install=" + settings.installDir());

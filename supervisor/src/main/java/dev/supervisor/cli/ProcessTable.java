@@ -24,21 +24,38 @@ final class ProcessTable {
 
     /** With {@code term.unicode()} false, ASCII borders; with {@code term.color()}, coloured statuses. */
     static void print(JsonNode list, PrintWriter out, Terminal term) {
+        List<Row> rows = new ArrayList<>();
+        for (JsonNode p : list) {
+            rows.add(new Row(p.path("id").asText(), p.path("name").asText(), p.path("namespace").asText(),
+                    p.path("pid").asLong(), p.path("uptimeMillis").asLong(), p.path("restarts").asText(),
+                    p.path("status").asText(), p.path("cpuPercent").asDouble(), p.path("memoryBytes").asLong(),
+                    p.path("privatePort").asInt()));
+        }
+        print(rows, out, term);
+    }
+
+    /** One instance as the daemon's list reports it; text fields as the daemon wrote them. */
+    record Row(String id, String name, String namespace, long pid, long uptimeMillis, String restarts, String status,
+               double cpuPercent, long memoryBytes, int privatePort) {
+    }
+
+    /** The table of rows already read (the fast path parses the daemon's JSON without a tree). */
+    static void print(List<Row> list, PrintWriter out, Terminal term) {
         String[] headers = term.unicode() ? HEADERS : ASCII_HEADERS;
         char[] b = term.unicode() ? new char[]{'┌', '┬', '┐', '├', '┼', '┤', '└', '┴', '┘', '─', '│'}
                 : new char[]{'+', '+', '+', '+', '+', '+', '+', '+', '+', '-', '|'};
         List<String[]> rows = new ArrayList<>();
-        for (JsonNode p : list) {
-            long pid = p.path("pid").asLong();
-            long up = p.path("uptimeMillis").asLong();
-            int priv = p.path("privatePort").asInt();
+        for (Row p : list) {
+            long pid = p.pid();
+            long up = p.uptimeMillis();
+            int priv = p.privatePort();
             rows.add(new String[]{
-                    p.path("id").asText(), p.path("name").asText(), p.path("namespace").asText(),
+                    p.id(), p.name(), p.namespace(),
                     pid == 0 ? "0" : Long.toString(pid),
                     up == 0 ? "0" : Units.formatDuration(Duration.ofMillis(up)),
-                    p.path("restarts").asText(), p.path("status").asText(),
-                    pid == 0 ? "0%" : UsageFormat.cpu(p.path("cpuPercent").asDouble()),
-                    pid == 0 ? "0b" : UsageFormat.memory(p.path("memoryBytes").asLong()),
+                    p.restarts(), p.status(),
+                    pid == 0 ? "0%" : UsageFormat.cpu(p.cpuPercent()),
+                    pid == 0 ? "0b" : UsageFormat.memory(p.memoryBytes()),
                     priv == 0 ? "" : Integer.toString(priv)});
         }
         int[] w = new int[headers.length];
