@@ -226,11 +226,15 @@ public final class SupervisorCli {
         boolean noWait;
         @Option(names = "--env", description = "with an apps file: use its env_<name> blocks")
         String envName = "";
+        @Option(names = "--surge", description = "start every new instance at once beside the old ones and switch each "
+                + "as it gets ready: about one app start for any number of instances, briefly twice the processes")
+        boolean surge;
 
         @Override
         public Integer call() {
             String t = AppsFileLoader.isAppsFile(target) ? absolute(target) : target;
-            String ticket = cli.client().exec(GOD, "beginReload", t, parallel, force, envName).asText();
+            String ticket = surge ? cli.client().exec(GOD, "beginReloadWith", t, parallel, force, envName, true).asText()
+                    : cli.client().exec(GOD, "beginReload", t, parallel, force, envName).asText();
             if (noWait) {
                 cli.out.println("[supervisor] reload of " + target + " started (ticket " + ticket + ")");
                 return 0;
