@@ -99,6 +99,42 @@ class NativeLauncherTest {
         assertThat(readAll(c.stdout())).isEqualTo("got hello there\n");
     }
 
+    /** stdin and stdout are one socket: programs that read stdin and write stdout work, and closing stdin is an EOF. */
+    @Test
+    void catPythonAndAShellReadLoopWorkOverTheSharedSocket() throws Exception {
+        ChildProcess cat = launch("exec cat", Map.of());
+        cat.sendLine("one");
+        cat.sendLine("two");
+        cat.process().getOutputStream().close(); // shutdown(SHUT_WR): cat sees end of file and exits
+        assertThat(cat.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(0);
+        assertThat(readAll(cat.stdout())).isEqualTo("one\ntwo\n");
+
+        ChildProcess py = launch("exec python3 -u -c 'import sys\nfor l in sys.stdin: print(\"py \" + l.strip())'", Map.of());
+        py.sendLine("a");
+        py.sendLine("b");
+        py.process().getOutputStream().close();
+        assertThat(py.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(0);
+        assertThat(readAll(py.stdout())).isEqualTo("py a\npy b\n");
+
+        ChildProcess loop = launch("while read l; do echo \"sh $l\"; [ \"$l\" = quit ] && exit 4; done", Map.of());
+        loop.sendLine("x");
+        loop.sendLine("quit");
+        assertThat(loop.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(4);
+        assertThat(readAll(loop.stdout())).isEqualTo("sh x\nsh quit\n");
+    }
+
+    @Test
+    void stdinAndStdoutAreOneSocketAndStderrAPipe() throws Exception {
+        ChildProcess c = launch("a=$(readlink /proc/$$/fd/0); b=$(readlink /proc/$$/fd/1); c=$(readlink /proc/$$/fd/2); "
+                + "printf '%s\\n' \"$a\" \"$b\" \"$c\" >&2; [ -t 1 ] || echo notatty", Map.of());
+        assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(0);
+        List<String> fds = readAll(c.stderr()).lines().toList();
+        assertThat(fds).hasSize(3);
+        assertThat(fds.get(0)).startsWith("socket:").isEqualTo(fds.get(1));
+        assertThat(fds.get(2)).startsWith("pipe:");
+        assertThat(readAll(c.stdout())).isEqualTo("notatty\n");
+    }
+
     @Test
     void aMissingProgramOrDirectoryIsALaunchExceptionThatSaysWhich() {
         assertThatThrownBy(() -> LAUNCHER.launch(new LaunchSpec(List.of("/no/such/program"), dir, Map.of())))
