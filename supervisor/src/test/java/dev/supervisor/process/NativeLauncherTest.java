@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class NativeLauncherTest {
@@ -121,6 +123,24 @@ class NativeLauncherTest {
         loop.sendLine("quit");
         assertThat(loop.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(4);
         assertThat(readAll(loop.stdout())).isEqualTo("sh x\nsh quit\n");
+    }
+
+    /** Backpressure over the socket: a child whose stdout nobody reads blocks in write; nothing piles up. */
+    @Test
+    void aChildWritingFasterThanItIsReadBlocksOnTheSocket() throws Exception {
+        ChildProcess c = launch("head -c 50000000 /dev/zero", Map.of());
+        java.nio.file.Path io = java.nio.file.Path.of("/proc/" + c.pid() + "/io");
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> c.isAlive()
+                && java.nio.file.Files.readAllLines(io).stream().filter(l -> l.startsWith("wchar:"))
+                .mapToLong(l -> Long.parseLong(l.substring(6).trim())).sum() < 8_000_000);
+        long total = 0;
+        byte[] buf = new byte[1 << 16];
+        java.io.InputStream out = c.stdout();
+        for (int n; (n = out.read(buf)) > 0; ) {
+            total += n;
+        }
+        assertThat(total).isEqualTo(50_000_000L);
+        assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(0);
     }
 
     @Test
