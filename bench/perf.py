@@ -7,6 +7,7 @@ Sections (--only=cli,footprint,scale,logs,reload,crash,front; default all):
              idle CPU over 10 s, `delete all`; pm2 at PM2_SCALE (200) apps
   logs       log capture throughput and CPU vs the app's own pipe ceiling (LogCaptureBench)
   reload     reload of 2 instances under wrk -c32: wall time, p99, failed requests; pm2 cluster reload
+             (--surge: also `reload --surge` of 2 and 4 instances, and a batch reload of 4)
   crash      kill -9 an instance -> its new pid appears (children of the daemon, polled every 0.2 ms)
   front      wrk -c32 keep-alive through our front vs nginx on the same 2 backends; sequential latency
 Everything binds 127.0.0.1; every daemon, pm2 and nginx it starts is stopped at the end, also on failure.
@@ -20,6 +21,7 @@ ROOT = B.ROOT
 ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")),
             ["cli", "footprint", "scale", "logs", "reload", "crash", "front"])
 QUICK = "--quick" in sys.argv
+SURGE = "--surge" in sys.argv  # reload section: also surge reloads of 2 and 4 instances
 N = int(os.environ.get("PERF_APPS", "200" if QUICK else "1000"))
 PM2_SCALE = int(os.environ.get("PM2_SCALE", "200"))
 ROWS = []  # (figure, pm2, ours, target)
@@ -286,28 +288,40 @@ def logs():
         row("log capture", "-", "failed: " + (r.stderr[-200:] or r.stdout[-200:]), "")
 
 
-def reload(pm2):
+def our_reload(n, surge):
     """Steady p99 first (8 s), then a reload in the middle of a 20 s run, on the same daemon and app."""
     d = Daemon()
-    port = B.free_port()
-    d.start_hello(port, 2)
-    url = f"http://127.0.0.1:{port}/"
-    B.wrk(url, 5)  # warm-up
-    steady = B.wrk(url, 8)
-    proc = subprocess.Popen(["wrk", "-t2", "-c32", "-d20s", "--latency", url], stdout=subprocess.PIPE, text=True)
-    time.sleep(8)
-    t0 = time.time()
-    out = d.cli("reload", "hello")
-    wall = (time.time() - t0) * 1000
-    r = B.parse_wrk(proc.communicate()[0])
-    d.kill()
+    try:
+        port = B.free_port()
+        d.start_hello(port, n)
+        url = f"http://127.0.0.1:{port}/"
+        B.wrk(url, 5)  # warm-up
+        steady = B.wrk(url, 8)
+        proc = subprocess.Popen(["wrk", "-t2", "-c32", "-d20s", "--latency", url], stdout=subprocess.PIPE, text=True)
+        time.sleep(8)
+        t0 = time.time()
+        out = d.cli("reload", "hello", *(["--surge"] if surge else []))
+        wall = (time.time() - t0) * 1000
+        r = B.parse_wrk(proc.communicate()[0])
+    finally:
+        d.kill()
     ready = [int(x) for x in B.re.findall(r"ready in (\d+) ms, old pid", out)]
+    return (f"{wall:.0f} ms (new instances ready in {', '.join(map(str, ready))} ms), p99 {r['p99']:.1f} / "
+            f"{steady['p99']:.1f} ms ({r['p99'] / steady['p99']:.1f} ×), {r['errors']} failed, {r['non2xx']} non-2xx")
+
+
+def reload(pm2):
+    """Batch reload of 2 beside pm2's; with --surge also surge (and batch) reloads of 2 and 4 instances."""
+    ours = our_reload(2, False)
     p = B.pm2_reload_under_load(2) if pm2.ok else None
     row("reload of 2 instances under wrk -c32 (examples/hello): wall, p99 during / steady, failed",
         f"{p['reload_ms']:.0f} ms, p99 {p['p99']:.1f} ms, {p['errors']} failed" if p else "-",
-        f"{wall:.0f} ms (new instances ready in {', '.join(map(str, ready))} ms), p99 {r['p99']:.1f} / "
-        f"{steady['p99']:.1f} ms ({r['p99'] / steady['p99']:.1f} ×), {r['errors']} failed, {r['non2xx']} non-2xx",
-        "≤ one app start + 100 ms; p99 ≤ 2 × steady")
+        ours, "≤ one app start + 100 ms; p99 ≤ 2 × steady")
+    if SURGE:
+        for n in (2, 4):
+            row(f"reload --surge of {n} instances under wrk -c32 (examples/hello)", "-", our_reload(n, True),
+                "≤ one app start + 100 ms; p99 ≤ 2 × steady")
+        row("reload (batch) of 4 instances under wrk -c32 (examples/hello)", "-", our_reload(4, False), "")
 
 
 def front():

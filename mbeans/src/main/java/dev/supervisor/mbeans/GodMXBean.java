@@ -129,6 +129,18 @@ public interface GodMXBean {
                        @Param(name = "force", description = "queue behind a running reload instead of being refused") boolean force,
                        @Param(name = "env", description = "with an apps file: the env_<name> section to apply; empty for none") String env);
 
+    /**
+     * {@link #beginReload} with a mode. A separate name, not an overload: Jolokia needs a signature to call an
+     * overloaded operation, and clients (the console, scripts) call {@code beginReload} by name.
+     */
+    @Description("Like beginReload, with a mode: surge starts every new instance at once beside the old ones and "
+            + "switches each as it gets ready (about one app start for any number of instances; capacity never drops)")
+    String beginReloadWith(@Param(name = "target", description = "all, an id, an app name, a namespace, /regex/, or an apps file") String target,
+                           @Param(name = "parallel", description = "instances replaced at once; 0 for the default (ignored with surge)") int parallel,
+                           @Param(name = "force", description = "queue behind a running reload instead of being refused") boolean force,
+                           @Param(name = "env", description = "with an apps file: the env_<name> section to apply; empty for none") String env,
+                           @Param(name = "surge", description = "true: all new instances at once beside the old ones; false: batches (the default)") boolean surge);
+
     @Description("The steps of a reload started with beginReload, from a line index on")
     ReloadProgress reloadProgress(@Param(name = "ticket", description = "the ticket beginReload returned") String ticket,
                                   @Param(name = "from", description = "the first step line wanted (the previous answer's next)") int from);

@@ -590,6 +590,9 @@ public final class SupervisorCli {
         boolean updateEnv;
         @Option(names = "--only", description = "with an apps file: only this app")
         String only = "";
+        @Option(names = "--surge", description = "start every new instance at once beside the old ones and switch each "
+                + "as it gets ready: about one app start for any number of instances, briefly twice the processes")
+        boolean surge;
 
         @Override
         public Integer call() {
@@ -601,7 +604,8 @@ public final class SupervisorCli {
                 // The new environment is taken by the new instances the reload starts.
                 cli.client().exec(GOD, "setEnvironment", target, EnvJson.toJson(cli.appEnvironment()));
             }
-            String ticket = cli.client().exec(GOD, "beginReload", target, parallel, force, envName).asText();
+            String ticket = surge ? cli.client().exec(GOD, "beginReloadWith", target, parallel, force, envName, true).asText()
+                    : cli.client().exec(GOD, "beginReload", target, parallel, force, envName).asText();
             if (noWait) {
                 cli.out.println("[supervisor] reload of " + target + " started (ticket " + ticket + ")");
                 return 0;

@@ -690,13 +690,20 @@ public final class God implements AutoCloseable, AppReloader {
      */
     public List<CompletableFuture<ReloadResult>> beginReload(String target, ReloadRequest.Kind kind, int parallel,
                                                              boolean force, String envName, ReloadListener listener) {
+        return beginReload(target, kind, parallel, force, envName, false, listener);
+    }
+
+    /** As above; {@code surge} starts every new instance at once beside the old ones (see {@link ReloadRequest#surge()}). */
+    public List<CompletableFuture<ReloadResult>> beginReload(String target, ReloadRequest.Kind kind, int parallel,
+                                                             boolean force, String envName, boolean surge,
+                                                             ReloadListener listener) {
         if (AppsFileLoader.isAppsFile(target)) {
-            return beginReloadOfFile(Path.of(target), kind, parallel, force, envName, listener);
+            return beginReloadOfFile(Path.of(target), kind, parallel, force, envName, surge, listener);
         }
         Map<App, List<Integer>> byApp = resolveByApp(target);
         List<CompletableFuture<ReloadResult>> results = new ArrayList<>();
         for (Map.Entry<App, List<Integer>> e : byApp.entrySet()) {
-            ReloadRequest req = new ReloadRequest(kind, new TreeSet<>(e.getValue()), parallel, force, Optional.empty());
+            ReloadRequest req = new ReloadRequest(kind, new TreeSet<>(e.getValue()), parallel, force, Optional.empty(), surge);
             results.add(submitReload(e.getKey(), req, listener));
         }
         return results;
@@ -715,7 +722,8 @@ public final class God implements AutoCloseable, AppReloader {
     }
 
     private List<CompletableFuture<ReloadResult>> beginReloadOfFile(Path file, ReloadRequest.Kind kind, int parallel,
-                                                                   boolean force, String envName, ReloadListener listener) {
+                                                                   boolean force, String envName, boolean surge,
+                                                                   ReloadListener listener) {
         List<AppConfig> configs = loader.load(file, envName);
         List<CompletableFuture<ReloadResult>> results = new ArrayList<>();
         List<AppConfig> toStart = new ArrayList<>();
@@ -731,7 +739,7 @@ public final class God implements AutoCloseable, AppReloader {
         }
         for (AppConfig c : configs) {
             app(c.name()).filter(a -> !toStart.contains(c))
-                    .ifPresent(a -> results.add(submitReload(a, new ReloadRequest(kind, Set.of(), parallel, force, Optional.of(c)), listener)));
+                    .ifPresent(a -> results.add(submitReload(a, new ReloadRequest(kind, Set.of(), parallel, force, Optional.of(c), surge), listener)));
         }
         if (!toStart.isEmpty()) {
             for (String name : start(toStart)) {

@@ -138,11 +138,16 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
 
     @Override
     public String beginReload(String target, int parallel, boolean force, String env) {
+        return beginReloadWith(target, parallel, force, env, false);
+    }
+
+    @Override
+    public String beginReloadWith(String target, int parallel, boolean force, String env, boolean surge) {
         return Operations.call(() -> {
             Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
             ReloadTickets.Ticket ticket = t.getValue();
             List<CompletableFuture<ReloadResult>> futures = god.beginReload(target, ReloadRequest.Kind.HARD, parallel, force,
-                    env == null ? "" : env, (app, line) -> ticket.line(line));
+                    env == null ? "" : env, surge, (app, line) -> ticket.line(line));
             ticket.track(futures);
             return t.getKey();
         });

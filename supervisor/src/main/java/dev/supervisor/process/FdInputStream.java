@@ -15,10 +15,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class FdInputStream extends InputStream {
     private final int fd;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Runnable release;
     private Memory buffer; // only for the blocking-stream use
 
     FdInputStream(int fd) {
+        this(fd, () -> Posix.close(fd));
+    }
+
+    /** @param release gives the descriptor back (a socket shared with stdin: closed once both sides let go) */
+    FdInputStream(int fd, Runnable release) {
         this.fd = fd;
+        this.release = release;
     }
 
     public int fd() {
@@ -62,7 +69,7 @@ public final class FdInputStream extends InputStream {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            Posix.close(fd);
+            release.run();
         }
     }
 }

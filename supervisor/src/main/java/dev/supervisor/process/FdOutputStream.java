@@ -11,9 +11,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class FdOutputStream extends OutputStream {
     private final int fd;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Runnable release;
 
     FdOutputStream(int fd) {
+        this(fd, () -> Posix.close(fd));
+    }
+
+    /** @param release ends the stream: for a socket shared with stdout, shutdown(SHUT_WR), then its share of the fd */
+    FdOutputStream(int fd, Runnable release) {
         this.fd = fd;
+        this.release = release;
     }
 
     @Override
@@ -43,7 +50,7 @@ final class FdOutputStream extends OutputStream {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            Posix.close(fd);
+            release.run();
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Spawns children with glibc's posix_spawn (a vfork-style clone + exec, no helper process): each child leads its
  * own session and process group ({@code POSIX_SPAWN_SETSID}, what {@code /usr/bin/setsid} did), starts with default
- * signal dispositions and an empty signal mask, gets stdin/stdout/stderr pipes and no other descriptor of the daemon
+ * signal dispositions and an empty signal mask, gets stdin and stdout on one socketpair and a stderr pipe and no other descriptor of the daemon
  * ({@code closefrom(3)}: the daemon's sockets never leak into apps). One {@link ExitReaper} thread notices every
  * exit. Needs Linux with glibc ≥ 2.34; {@link #available()} says whether this machine has it.
  */
@@ -43,8 +43,8 @@ public final class NativeLauncher implements ChildLauncher, AutoCloseable {
         List<String> envp = new ArrayList<>(env.size());
         env.forEach((k, v) -> envp.add(k + "=" + v));
 
-        int[] in = pipe();
-        int[] out = null;
+        // stdin and stdout: one socketpair, the child's end as fd 0 and 1 (2 fds per process in the daemon, not 3)
+        int[] io = socketpair();
         int[] err = null;
         Memory actions = new Memory(Posix.SPAWN_STRUCT_BYTES);
         Memory attr = new Memory(Posix.SPAWN_STRUCT_BYTES);
@@ -52,12 +52,11 @@ public final class NativeLauncher implements ChildLauncher, AutoCloseable {
         boolean actionsReady = false;
         boolean attrReady = false;
         try {
-            out = pipe();
             err = pipe();
             check(Posix.posix_spawn_file_actions_init(actions), "file actions");
             actionsReady = true;
-            check(Posix.posix_spawn_file_actions_adddup2(actions, in[0], 0), "stdin");
-            check(Posix.posix_spawn_file_actions_adddup2(actions, out[1], 1), "stdout");
+            check(Posix.posix_spawn_file_actions_adddup2(actions, io[1], 0), "stdin");
+            check(Posix.posix_spawn_file_actions_adddup2(actions, io[1], 1), "stdout");
             check(Posix.posix_spawn_file_actions_adddup2(actions, err[1], 2), "stderr");
             check(Posix.posix_spawn_file_actions_addchdir_np(actions, spec.cwd().toString()), "cwd");
             check(Posix.posix_spawn_file_actions_addclosefrom_np(actions, 3), "closefrom");
@@ -78,13 +77,12 @@ public final class NativeLauncher implements ChildLauncher, AutoCloseable {
                 throw new LaunchException("cannot start " + String.join(" ", spec.command()) + " in " + spec.cwd()
                         + ": " + Posix.strerror(rc));
             }
-            NativeProcess p = new NativeProcess(pid.getValue(), in[1], out[0], err[0]);
+            NativeProcess p = NativeProcess.sharingStdinAndStdout(pid.getValue(), io[0], err[0]);
             reaper.watch(p);
-            closeAll(in[0], out[1], err[1]); // the child's ends
+            closeAll(io[1], err[1]); // the child's ends
             return ChildProcess.wrap(p);
         } catch (LaunchException e) {
-            closeAll(in[0], in[1], out == null ? -1 : out[0], out == null ? -1 : out[1],
-                    err == null ? -1 : err[0], err == null ? -1 : err[1]);
+            closeAll(io[0], io[1], err == null ? -1 : err[0], err == null ? -1 : err[1]);
             throw e;
         } finally {
             if (actionsReady) {
@@ -99,6 +97,17 @@ public final class NativeLauncher implements ChildLauncher, AutoCloseable {
     /** Children whose exit has not been collected yet. */
     public int watching() {
         return reaper.watching();
+    }
+
+    private static int[] socketpair() {
+        int[] fds = new int[2];
+        try {
+            Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, 0, fds);
+        } catch (LastErrorException e) {
+            throw new LaunchException("cannot create a socket pair for a child: " + Posix.errorText(e.getErrorCode())
+                    + " (too many open files? raise the daemon's ulimit -n)");
+        }
+        return fds;
     }
 
     private static int[] pipe() {

@@ -28,6 +28,31 @@ final class NativeProcess extends Process {
         this.stderr = new FdInputStream(stderrFd);
     }
 
+    /**
+     * stdin and stdout on one socket (the daemon's end of a socketpair): stdout is read from it, stdin lines are
+     * written to it. The descriptor is closed only when both let go (the reader at end of stream, stdin at the exit),
+     * so neither can read or write a number that the other already gave back and the kernel reused.
+     */
+    static NativeProcess sharingStdinAndStdout(int pid, int socketFd, int stderrFd) {
+        java.util.concurrent.atomic.AtomicInteger holders = new java.util.concurrent.atomic.AtomicInteger(2);
+        Runnable release = () -> {
+            if (holders.decrementAndGet() == 0) {
+                Posix.close(socketFd);
+            }
+        };
+        return new NativeProcess(pid, new FdOutputStream(socketFd, () -> {
+            Posix.shutdown(socketFd, Posix.SHUT_WR); // the child reads end of file on stdin, as with a closed pipe
+            release.run();
+        }), new FdInputStream(socketFd, release), new FdInputStream(stderrFd));
+    }
+
+    private NativeProcess(int pid, FdOutputStream stdin, FdInputStream stdout, FdInputStream stderr) {
+        this.pid = pid;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
     /** Called once by the reaper after waitpid collected the child. */
     void exited(int value) {
         exitValue = value;

@@ -54,6 +54,15 @@ public final class Posix {
 
     public static native int pipe2(int[] fds, int flags) throws LastErrorException;
 
+    static final int AF_UNIX = 1;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int SHUT_WR = 1;
+
+    static native int socketpair(int domain, int type, int protocol, int[] fds) throws LastErrorException;
+
+    static native int shutdown(int fd, int how);
+
     public static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
     public static native int close(int fd);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -40,6 +41,14 @@ import java.util.function.Supplier;
  * A step that fails, or a cancel (stop, delete, kill of the app), runs the undos newest first, which leaves the old
  * instance exactly as it was (its id, its config, its place in the front). An apps file's new config that fails on
  * one instance is also taken back from the instances already replaced: every instance ends on the old config.
+ *
+ * <p><b>Surge</b> ({@link ReloadRequest#surge()}): every instance is one batch, and each replacement waits, after its
+ * LAUNCH_CANDIDATE, until every candidate has been launched, so all new processes start side by side and the reload
+ * takes about one app start for any N. Each new instance joins the front before its old one leaves, so the pool never
+ * holds fewer than the old count. A failure of any replacement before its commit (the old one drained) aborts every
+ * sibling not yet committed: each runs its own undos, so its candidate is killed and its old instance keeps serving.
+ * Siblings already committed stay on the new version, as instances of earlier batches do when a later batch fails
+ * (with an apps file, the revert pass then gives them the previous config back).
  *
  * <p>Every change is a step posted to the app's owner ({@link ReplicaSet#owner()}); the driver thread running this
  * class only waits, each wait with a deadline.
@@ -110,8 +119,9 @@ public final class ReloadPipeline {
         List<Integer> targets = onOwner(set, () -> set.ids().stream()
                 .filter(id -> request.ids().isEmpty() || request.ids().contains(id)).toList());
         int total = targets.size();
-        int batch = batchSize(request.parallel(), onOwner(set, () -> set.ids().size()));
-        recording.line(app, "reloading " + app + ": " + total + " instance(s), " + batch + " at a time"
+        int batch = request.surge() ? Math.max(1, total) : batchSize(request.parallel(), onOwner(set, () -> set.ids().size()));
+        recording.line(app, "reloading " + app + ": " + total + " instance(s), "
+                + (request.surge() ? "all at once beside the old ones (surge)" : batch + " at a time")
                 + (request.kind() == ReloadRequest.Kind.SOFT ? " (soft)" : ""));
         Set<Integer> changed = new ConcurrentSkipListSet<>();
         int replaced = 0;
@@ -120,11 +130,19 @@ public final class ReloadPipeline {
         for (int start = 0; start < total && failed == 0 && !run.isCancelled(); start += batch) {
             List<Integer> slice = targets.subList(start, Math.min(total, start + batch));
             List<CompletableFuture<String>> running = new ArrayList<>();
+            Surge surge = request.surge() ? new Surge(slice.size()) : null;
             int stepNo = start;
             for (int id : slice) {
                 String n = ++stepNo + "/" + total;
-                running.add(CompletableFuture.supplyAsync(
-                        () -> replaceOne(set, id, config, request.kind(), n, recording, run, changed), batches));
+                running.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return replaceOne(set, id, config, request.kind(), n, recording, run, changed, surge);
+                    } finally {
+                        if (surge != null) {
+                            surge.launched(id);
+                        }
+                    }
+                }, batches));
             }
             for (CompletableFuture<String> f : running) {
                 String failure = f.join();
@@ -134,6 +152,9 @@ public final class ReloadPipeline {
                     failed++;
                     reason = reason.isEmpty() ? failure : reason;
                 }
+            }
+            if (surge != null && surge.aborted.isDone()) {
+                reason = surge.aborted.join();   // the failure itself, not a sibling's "aborted" line
             }
         }
         if (run.isCancelled() && reason.isEmpty()) {
@@ -217,9 +238,48 @@ public final class ReloadPipeline {
     private record Undo(ReloadStep step, Supplier<CompletableFuture<?>> action) {
     }
 
+    /**
+     * The shared state of one surge batch: every candidate's launch (AWAIT_READY starts once all are launched, so
+     * none is switched before all run side by side), and the first failure, which aborts the siblings not yet
+     * committed.
+     */
+    static final class Surge {
+        private final Set<Integer> arrived = ConcurrentHashMap.newKeySet();
+        private final int size;
+        final CompletableFuture<Void> allLaunched = new CompletableFuture<>();
+        final CompletableFuture<String> aborted = new CompletableFuture<>();
+
+        Surge(int size) {
+            this.size = size;
+        }
+
+        /** This replacement's candidate is launched (or will not be); idempotent per id. */
+        void launched(int id) {
+            if (arrived.add(id) && arrived.size() >= size) {
+                allLaunched.complete(null);
+            }
+        }
+
+        void fail(String why) {
+            aborted.complete(why);
+        }
+
+        void checkAborted() {
+            if (aborted.isDone()) {
+                throw new ReloadCancelledException("surge aborted, another instance failed (" + aborted.join() + ")");
+            }
+        }
+    }
+
     /** Replaces one instance; returns "" on success, else why it failed (the old instance is then back, unchanged). */
     String replaceOne(ReplicaSet set, int id, AppConfig config, ReloadRequest.Kind kind, String stepNo,
                       ReloadListener out, Run run, Set<Integer> changed) {
+        return replaceOne(set, id, config, kind, stepNo, out, run, changed, null);
+    }
+
+    /** @param surge the surge batch this replacement belongs to; null in batch mode */
+    String replaceOne(ReplicaSet set, int id, AppConfig config, ReloadRequest.Kind kind, String stepNo,
+                      ReloadListener out, Run run, Set<Integer> changed, Surge surge) {
         String app = set.name();
         String who = stepNo + " instance " + id;
         Replica old = onOwner(set, () -> set.replica(id).orElse(null));
@@ -230,9 +290,16 @@ public final class ReloadPipeline {
         boolean frontNone = config.port() > 0 && config.front() == FrontKind.NONE;
         boolean serving = onOwner(set, old::isServing);
         if (!serving || frontNone) {
+            if (surge != null) {
+                surge.launched(id);
+            }
             String why = !serving ? "was " + onOwner(set, old::statusLabel)
                     : "front: none, port " + config.port() + " had no listener during the restart";
-            return restartInPlace(set, id, config, who, why, out, run, changed);
+            String failure = restartInPlace(set, id, config, who, why, out, run, changed);
+            if (surge != null && !failure.isEmpty()) {
+                surge.fail(failure);
+            }
+            return failure;
         }
         long oldPid = onOwner(set, old::pid);
         Deque<Undo> undo = new ArrayDeque<>();
@@ -256,10 +323,17 @@ public final class ReloadPipeline {
             undo.push(new Undo(ReloadStep.LAUNCH_CANDIDATE, () -> set.killCandidate(candidate)));
             out.line(app, who + ": new pid " + onOwner(set, candidate::pid) + " launched, waiting until it is ready");
 
+            if (surge != null) {
+                // No switch before every candidate runs: the start times overlap, whatever the order of readiness.
+                surge.launched(id);
+                waitFor(surge.allLaunched, OWNER_STEP_LIMIT.plus(OWNER_STEP_LIMIT), run, surge.aborted);
+                surge.checkAborted();
+            }
             run.step(ReloadStep.AWAIT_READY);
-            took = waitFor(ready, config.readinessTimeout().plus(READY_SLACK), run);
+            took = waitFor(ready, config.readinessTimeout().plus(READY_SLACK), run, abortOf(surge));
 
             run.checkCancelled();
+            checkAborted(surge);
             run.step(ReloadStep.JOIN_FRONT);
             onOwner(set, () -> {
                 set.joinFront(candidate);
@@ -272,16 +346,24 @@ public final class ReloadPipeline {
             out.line(app, who + ": new pid " + onOwner(set, candidate::pid) + " ready in " + took.toMillis() + " ms, switching traffic");
 
             run.checkCancelled();
+            checkAborted(surge);
             run.step(ReloadStep.LEAVE_FRONT_AND_DRAIN);
             CompletableFuture<DrainResult> drain = onOwner(set, () -> set.leaveFrontAndDrain(old, run));
             undo.push(new Undo(ReloadStep.LEAVE_FRONT_AND_DRAIN, () -> {
                 set.rejoinFront(old, run);
                 return CompletableFuture.completedFuture(null);
             }));
-            drained = waitFor(drain, old.config().killTimeout().plus(READY_SLACK), run);
+            drained = waitFor(drain, old.config().killTimeout().plus(READY_SLACK), run, abortOf(surge));
             run.checkCancelled();
+            checkAborted(surge);
         } catch (RuntimeException | TimeoutException e) {
             String why = message(e);
+            if (surge != null) {
+                surge.launched(id);
+                if (!(e instanceof ReloadCancelledException)) {
+                    surge.fail("instance " + id + ": " + why);
+                }
+            }
             long newPid = fresh == null ? 0 : onOwner(set, fresh::pid);
             rollback(set, undo, run);
             String line = "instance " + id + ": new pid " + (newPid == 0 ? "(none)" : newPid) + " failed: " + why
@@ -369,9 +451,28 @@ public final class ReloadPipeline {
         }
     }
 
+    private static CompletableFuture<String> abortOf(Surge surge) {
+        return surge == null ? null : surge.aborted;
+    }
+
+    private static void checkAborted(Surge surge) {
+        if (surge != null) {
+            surge.checkAborted();
+        }
+    }
+
     /** Waits for a step's future, up to {@code limit}; a cancel of {@code run} (when given) ends the wait at once. */
     static <T> T waitFor(CompletableFuture<T> future, Duration limit, Run run) throws TimeoutException {
-        CompletableFuture<?> any = run == null ? future : CompletableFuture.anyOf(future, run.cancelled);
+        return waitFor(future, limit, run, null);
+    }
+
+    /** As above; {@code abort} (when given), a surge sibling's failure, also ends the wait at once. */
+    static <T> T waitFor(CompletableFuture<T> future, Duration limit, Run run, CompletableFuture<String> abort)
+            throws TimeoutException {
+        CompletableFuture<?> any = run == null && abort == null ? future
+                : abort == null ? CompletableFuture.anyOf(future, run.cancelled)
+                : run == null ? CompletableFuture.anyOf(future, abort)
+                : CompletableFuture.anyOf(future, run.cancelled, abort);
         try {
             any.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -384,6 +485,9 @@ public final class ReloadPipeline {
         }
         if (!future.isDone() && run != null) {
             run.checkCancelled();
+        }
+        if (!future.isDone() && abort != null && abort.isDone()) {
+            throw new ReloadCancelledException("surge aborted, another instance failed (" + abort.join() + ")");
         }
         try {
             return future.getNow(null);

@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class NativeLauncherTest {
@@ -97,6 +99,60 @@ class NativeLauncherTest {
         c.sendLine("hello there");
         assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(0);
         assertThat(readAll(c.stdout())).isEqualTo("got hello there\n");
+    }
+
+    /** stdin and stdout are one socket: programs that read stdin and write stdout work, and closing stdin is an EOF. */
+    @Test
+    void catPythonAndAShellReadLoopWorkOverTheSharedSocket() throws Exception {
+        ChildProcess cat = launch("exec cat", Map.of());
+        cat.sendLine("one");
+        cat.sendLine("two");
+        cat.process().getOutputStream().close(); // shutdown(SHUT_WR): cat sees end of file and exits
+        assertThat(cat.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(0);
+        assertThat(readAll(cat.stdout())).isEqualTo("one\ntwo\n");
+
+        ChildProcess py = launch("exec python3 -u -c 'import sys\nfor l in sys.stdin: print(\"py \" + l.strip())'", Map.of());
+        py.sendLine("a");
+        py.sendLine("b");
+        py.process().getOutputStream().close();
+        assertThat(py.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(0);
+        assertThat(readAll(py.stdout())).isEqualTo("py a\npy b\n");
+
+        ChildProcess loop = launch("while read l; do echo \"sh $l\"; [ \"$l\" = quit ] && exit 4; done", Map.of());
+        loop.sendLine("x");
+        loop.sendLine("quit");
+        assertThat(loop.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(4);
+        assertThat(readAll(loop.stdout())).isEqualTo("sh x\nsh quit\n");
+    }
+
+    /** Backpressure over the socket: a child whose stdout nobody reads blocks in write; nothing piles up. */
+    @Test
+    void aChildWritingFasterThanItIsReadBlocksOnTheSocket() throws Exception {
+        ChildProcess c = launch("head -c 50000000 /dev/zero", Map.of());
+        java.nio.file.Path io = java.nio.file.Path.of("/proc/" + c.pid() + "/io");
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> c.isAlive()
+                && java.nio.file.Files.readAllLines(io).stream().filter(l -> l.startsWith("wchar:"))
+                .mapToLong(l -> Long.parseLong(l.substring(6).trim())).sum() < 8_000_000);
+        long total = 0;
+        byte[] buf = new byte[1 << 16];
+        java.io.InputStream out = c.stdout();
+        for (int n; (n = out.read(buf)) > 0; ) {
+            total += n;
+        }
+        assertThat(total).isEqualTo(50_000_000L);
+        assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(0);
+    }
+
+    @Test
+    void stdinAndStdoutAreOneSocketAndStderrAPipe() throws Exception {
+        ChildProcess c = launch("a=$(readlink /proc/$$/fd/0); b=$(readlink /proc/$$/fd/1); c=$(readlink /proc/$$/fd/2); "
+                + "printf '%s\\n' \"$a\" \"$b\" \"$c\" >&2; [ -t 1 ] || echo notatty", Map.of());
+        assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(0);
+        List<String> fds = readAll(c.stderr()).lines().toList();
+        assertThat(fds).hasSize(3);
+        assertThat(fds.get(0)).startsWith("socket:").isEqualTo(fds.get(1));
+        assertThat(fds.get(2)).startsWith("pipe:");
+        assertThat(readAll(c.stdout())).isEqualTo("notatty\n");
     }
 
     @Test

@@ -233,6 +233,53 @@ class ReloadPipelineTest {
         assertThat(minBackends.get()).isGreaterThanOrEqualTo(1);
     }
 
+    /**
+     * A surge reload of 3 instances that take ~300 ms to start: every candidate is launched before the first old
+     * one stops (so the reload takes about one start, not three), the pool never holds fewer than 3, and not one
+     * request fails under keep-alive load. Structure, not time: the time is bench/perf.sh's.
+     */
+    @Test
+    void aSurgeReloadStartsEveryCandidateBesideTheOldOnesAndKeepsCapacity() throws Exception {
+        int port = Fixtures.freePort();
+        startAndAwaitOnline(web("surge", port, 3, "start-delay=300"), 3);
+        Set<Long> before = onlinePids("surge");
+        Front front = daemon.god().requireApp("surge").front().orElseThrow();
+        List<Integer> poolSizes = java.util.Collections.synchronizedList(new ArrayList<>());
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        try (LoadLoop load = new LoadLoop(port, 8, 200_000)) {
+            await().until(() -> load.ok() > 500);
+            sampler.scheduleAtFixedRate(() -> poolSizes.add(front.backends().size()), 0, 1, TimeUnit.MILLISECONDS);
+            List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+            ReloadResult result = daemon.god().beginReload("surge", ReloadRequest.Kind.HARD, 0, false, "", true,
+                    (a, line) -> lines.add(line)).get(0).join();
+            sampler.shutdownNow();
+            assertThat(result.getOutcome()).as(result.toString()).isEqualTo("done");
+            assertThat(result.getReplaced()).isEqualTo(3);
+            int lastLaunch = -1;
+            int firstStop = Integer.MAX_VALUE;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains("launched, waiting")) {
+                    lastLaunch = i;
+                }
+                if (lines.get(i).contains("and stopped")) {
+                    firstStop = Math.min(firstStop, i);
+                }
+            }
+            assertThat(lastLaunch).as(lines.toString()).isGreaterThanOrEqualTo(0).isLessThan(firstStop);
+            assertThat(lines.stream().filter(l -> l.contains("launched, waiting")).count()).isEqualTo(3);
+            assertThat(poolSizes).as("pool sizes during the reload").isNotEmpty();
+            assertThat(java.util.Collections.min(poolSizes)).as("pool size never below the old count").isGreaterThanOrEqualTo(3);
+            int afterReload = load.ok();
+            await().until(() -> load.ok() > afterReload + 500);
+            load.stop();
+            assertThat(load.failed()).as(load.errors().toString()).isZero();
+            assertThat(load.non2xx()).as(load.errors().toString()).isZero();
+        } finally {
+            sampler.shutdownNow();
+        }
+        assertThat(onlinePids("surge")).hasSize(3).doesNotContainAnyElementsOf(before);
+    }
+
     @Test
     void reloadThroughJolokiaExecAndTheCli() throws Exception {
         int port = Fixtures.freePort();

@@ -95,6 +95,11 @@ class ReloadStepsTest {
         int failOn = -1;
         boolean hangReady;
         long nextPid = 1000;
+        /** Per instance id, the readiness its candidate reports (tests complete it); others are ready at once. */
+        final Map<Integer, CompletableFuture<Duration>> readyFor = new java.util.concurrent.ConcurrentHashMap<>();
+        /** What happened, in order ("launch 0", "join 0", "leave 0", "stop 0"), and the smallest pool seen. */
+        final List<String> events = new ArrayList<>();
+        int minFront = Integer.MAX_VALUE;
 
         FakeSet(AppConfig config, int instances) {
             this.config = config;
@@ -151,6 +156,13 @@ class ReloadStepsTest {
             }
             c.status = "launching";
             c.pid = nextPid++;
+            events.add("launch " + c.id);
+            if (readyFor.containsKey(c.id)) {
+                return readyFor.get(c.id).thenApply(d -> {
+                    c.status = "online";
+                    return d;
+                });
+            }
             if (hangReady) {
                 return new CompletableFuture<>();
             }
@@ -176,6 +188,7 @@ class ReloadStepsTest {
                 throw new IllegalStateException("the new instance is errored, not online");
             }
             front.add(c.key());
+            events.add("join " + c.id);
         }
 
         @Override
@@ -187,6 +200,8 @@ class ReloadStepsTest {
         public CompletableFuture<DrainResult> leaveFrontAndDrain(Replica old, Object reservation) {
             FakeReplica o = (FakeReplica) old;
             front.remove(o.key());
+            minFront = Math.min(minFront, front.size());
+            events.add("leave " + o.id);
             o.status = "draining";
             return fails(ReloadStep.LEAVE_FRONT_AND_DRAIN, o.id) ? CompletableFuture.failedFuture(new IllegalStateException("drain failed"))
                     : CompletableFuture.completedFuture(new DrainResult(0, false));
@@ -203,6 +218,7 @@ class ReloadStepsTest {
         public CompletableFuture<Void> stopOld(Replica old, boolean graceful, Object reservation) {
             ((FakeReplica) old).status = "stopped";
             ((FakeReplica) old).pid = 0;
+            events.add("stop " + old.id());
             return CompletableFuture.completedFuture(null);
         }
 
@@ -232,6 +248,11 @@ class ReloadStepsTest {
 
     private ReloadResult reload(FakeSet set, Optional<AppConfig> newConfig, ReloadPipeline.Run run) {
         return new ReloadPipeline(batches).run(set, new ReloadRequest(ReloadRequest.Kind.HARD, Set.of(), 0, false, newConfig),
+                ReloadListener.NONE, run);
+    }
+
+    private ReloadResult surge(FakeSet set, Optional<AppConfig> newConfig, ReloadPipeline.Run run) {
+        return new ReloadPipeline(batches).run(set, new ReloadRequest(ReloadRequest.Kind.HARD, Set.of(), 0, false, newConfig, true),
                 ReloadListener.NONE, run);
     }
 
@@ -310,5 +331,92 @@ class ReloadStepsTest {
         assertThat(ReloadPipeline.batchSize(0, 4)).isEqualTo(1);
         assertThat(ReloadPipeline.batchSize(10, 4)).isEqualTo(3);
         assertThat(ReloadPipeline.batchSize(2, 1)).isEqualTo(1);
+    }
+
+    // ---- surge ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void aSurgeLaunchesEveryCandidateBeforeTheFirstSwitchAndNeverShrinksThePool() throws Exception {
+        FakeSet set = new FakeSet(config("v1"), 3);
+        ReloadResult r = surge(set, Optional.of(config("v2")), run(new ArrayList<>()));
+        assertThat(r.getOutcome()).as(r.getSteps().toString()).isEqualTo("done");
+        assertThat(r.getReplaced()).isEqualTo(3);
+        assertThat(r.getSteps().get(0)).contains("all at once");
+        assertThat(set.snapshot()).isEqualTo("config=v2 serving=[0#2:v2:online, 1#2:v2:online, 2#2:v2:online] aside=[] front=[0#2, 1#2, 2#2]");
+        List<String> events = owner.submit(() -> List.copyOf(set.events)).get(5, TimeUnit.SECONDS);
+        int lastLaunch = events.lastIndexOf("launch 2");
+        for (String e : events) {
+            if (!e.startsWith("launch")) {
+                assertThat(events.indexOf(e)).as(events.toString()).isGreaterThan(Math.max(lastLaunch,
+                        Math.max(events.indexOf("launch 0"), events.indexOf("launch 1"))));
+            }
+        }
+        assertThat(set.minFront).as("the pool never held fewer than the old count").isGreaterThanOrEqualTo(3);
+    }
+
+    /** One instance's step fails while its siblings wait for readiness: every candidate goes, every old one stays. */
+    @ParameterizedTest
+    @EnumSource(value = ReloadStep.class, names = {"SET_ASIDE", "LAUNCH_CANDIDATE", "AWAIT_READY", "JOIN_FRONT", "LEAVE_FRONT_AND_DRAIN"})
+    void aSurgeStepFailingOnOneInstanceLeavesTheOldStateExactly(ReloadStep failing) throws Exception {
+        FakeSet set = new FakeSet(config("v1"), 3);
+        String before = set.snapshot();
+        set.failAt = failing;
+        set.failOn = 1;
+        set.readyFor.put(0, new CompletableFuture<>());
+        set.readyFor.put(2, new CompletableFuture<>());
+        List<ReloadStep> steps = new ArrayList<>();
+        ReloadResult r = surge(set, Optional.of(config("v2")), run(steps));
+        assertThat(r.getOutcome()).isEqualTo("failed");
+        assertThat(r.getFailed()).isEqualTo(3);
+        assertThat(r.getReason()).contains("instance 1").doesNotContain("another instance failed");
+        assertThat(set.snapshot()).isEqualTo(before);
+        assertThat(steps).contains(failing);
+        assertThat(steps.indexOf(ReloadStep.STOP_OLD)).as("nothing old was stopped").isEqualTo(-1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ReloadStep.class, names = {"SET_ASIDE", "LAUNCH_CANDIDATE", "AWAIT_READY", "JOIN_FRONT", "LEAVE_FRONT_AND_DRAIN"})
+    void aSurgeStepFailingOnEveryInstanceLeavesTheOldStateExactly(ReloadStep failing) throws Exception {
+        FakeSet set = new FakeSet(config("v1"), 3);
+        String before = set.snapshot();
+        set.failAt = failing;
+        ReloadResult r = surge(set, Optional.empty(), run(new ArrayList<>()));
+        assertThat(r.getOutcome()).isEqualTo("failed");
+        assertThat(set.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void aCancelEndsEverySurgeWaitAndRollsBackExactly() throws Exception {
+        FakeSet set = new FakeSet(config("v1"), 3);
+        String before = set.snapshot();
+        set.hangReady = true;
+        List<ReloadStep> steps = new ArrayList<>();
+        ReloadPipeline.Run run = run(steps);
+        Future<ReloadResult> result = batches.submit(() -> surge(set, Optional.empty(), run));
+        await().until(() -> owner.submit(() -> set.events.size()).get() == 3);
+        run.cancel("stop");
+        ReloadResult r = result.get(5, TimeUnit.SECONDS);
+        assertThat(r.getOutcome()).isEqualTo("failed");
+        assertThat(r.getReason()).contains("reload cancelled: stop");
+        assertThat(set.snapshot()).isEqualTo(before);
+    }
+
+    /**
+     * As in batch mode when a later batch fails: an instance already switched keeps the new version, except that
+     * an apps file's new config is taken back from it (it is replaced again with the previous one).
+     */
+    @Test
+    void aSurgeFailureAfterAnotherInstanceSwitchedRevertsItsConfigLikeTheBatchMode() throws Exception {
+        FakeSet set = new FakeSet(config("v1"), 2);
+        CompletableFuture<Duration> late = new CompletableFuture<>();
+        set.readyFor.put(1, late);
+        Future<ReloadResult> result = batches.submit(() -> surge(set, Optional.of(config("v2")), run(new ArrayList<>())));
+        await().until(() -> owner.submit(() -> set.events.contains("stop 0") && set.aside.stream().noneMatch(a -> a.id == 0)).get());
+        late.completeExceptionally(new ReadinessException("exited with code 1 before it was ready"));
+        ReloadResult r = result.get(10, TimeUnit.SECONDS);
+        assertThat(r.getOutcome()).isEqualTo("failed");
+        assertThat(r.getReplaced()).isEqualTo(1);
+        assertThat(r.getReason()).contains("instance 1").contains("exited with code 1");
+        assertThat(set.snapshot()).isEqualTo("config=v1 serving=[0#3:v1:online, 1#1:v1:online] aside=[] front=[0#3, 1#1]");
     }
 }
