@@ -258,7 +258,7 @@ public final class App implements ReplicaSet {
         Map<Integer, CompletableFuture<Duration>> out = new LinkedHashMap<>();
         for (int id : which) {
             Instance i = instances.get(id);
-            if (i != null && !i.status().isRunning()) {
+            if (i != null && !i.status().isRunning() && !i.isDoomed()) {
                 i.updateConfig(config);
                 if (countRestart) {
                     i.countRestart();
@@ -458,6 +458,9 @@ public final class App implements ReplicaSet {
         }
         List<CompletableFuture<Void>> gone = new ArrayList<>();
         for (Instance i : current.subList(wanted, current.size())) {
+            // Reserved first, in this command: a restart or start queued behind us must not launch it again between
+            // our stop and our remove (the storm test caught a removed instance still running).
+            i.doom();
             // Out of the pool first, its in-flight work drained, then stopped and removed: a scale-down drops nothing.
             gone.add(i.drainForScaleDown()
                     .thenCompose(d -> call(() -> i.stop("scale down")).thenCompose(f -> f))

@@ -148,7 +148,7 @@ public final class Instance implements Replica {
     /** Spawns the process. The returned future completes when it is ready; it fails at once if the launch cannot begin. */
     CompletableFuture<Duration> launch(Mode launchMode) {
         if (doomed) {
-            throw new SupervisorException(this + " is being deleted");
+            throw new SupervisorException(this + " is being removed (delete or scale down)");
         }
         if (status.isRunning()) {
             throw new SupervisorException(this + " is already " + status.label() + " (pid " + pid() + ")");
@@ -462,6 +462,11 @@ public final class Instance implements Replica {
     }
 
     /** A delete holds this instance: nothing may launch it again (a restart, a reload, its restart policy). */
+    /** Reserved by a delete or a scale-down: it is on its way out and nothing may launch it again. */
+    boolean isDoomed() {
+        return doomed;
+    }
+
     void doom() {
         doomed = true;
         cancelPendingRestart();
