@@ -107,14 +107,15 @@ public final class EcosystemFile {
                 p.destroyForcibly();
                 throw new ConfigException(file + ": node did not finish evaluating the file within " + NODE_TIMEOUT_SECONDS + " s");
             }
-            String stdout = out.join();
+            // node has exited; a child it left behind could still hold the pipe open, so the read is bounded too.
+            String stdout = out.get(5, TimeUnit.SECONDS);
             if (p.exitValue() != 0) {
                 throw new ConfigException(file + ": node could not evaluate the file (exit code " + p.exitValue() + "): "
-                        + firstLines(err.join(), 6));
+                        + firstLines(within(err), 6));
             }
             int at = stdout.lastIndexOf(MARKER);
             if (at < 0) {
-                throw new ConfigException(file + ": node printed no configuration: " + firstLines(err.join(), 6));
+                throw new ConfigException(file + ": node printed no configuration: " + firstLines(within(err), 6));
             }
             JsonNode root = new ObjectMapper().readTree(stdout.substring(at + MARKER.length()));
             if (root == null || root.isNull()) {
@@ -126,6 +127,9 @@ public final class EcosystemFile {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConfigException(file + ": interrupted while node evaluated it");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new ConfigException(file + ": node exited but its output did not end within 5 s (a process it started "
+                    + "still holds it?); make the config file only export the apps");
         }
     }
 
@@ -155,5 +159,17 @@ public final class EcosystemFile {
     private static String firstLines(String text, int n) {
         List<String> lines = text.strip().lines().limit(n).toList();
         return lines.isEmpty() ? "(no error output)" : String.join("\n  ", lines);
+    }
+
+    /** What a stream said, waited for a bounded time: a process node left behind may hold the pipe open. */
+    private static String within(CompletableFuture<String> drained) {
+        try {
+            return drained.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return "(its output did not end)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
     }
 }
