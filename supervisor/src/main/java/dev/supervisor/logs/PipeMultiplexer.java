@@ -7,13 +7,8 @@ import dev.supervisor.process.Posix;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -149,34 +144,24 @@ public final class PipeMultiplexer implements LogCapture {
         private final String name;
         private final FdInputStream pipe;
         private final int fd;
-        private final LogSink sink;
-        private final DateTimeFormatter dateFormat;
+        private final LineWriter lines;
         private final Runnable onEnd;
-        private volatile LineSplitter splitter;
         private volatile boolean running = true;
         private byte[] carry; // an unfinished line held back until its end arrives
         private int carryLength;
-        private boolean atLineStart = true;
         private boolean grown;
-        private boolean sinkFailing;
-        private long prefixMillis = Long.MIN_VALUE;
-        private byte[] prefix;
 
         Stream(String name, FdInputStream pipe, LogSink sink, LineOptions options, Runnable onEnd) {
             this.name = name;
             this.pipe = pipe;
             this.fd = pipe.fd();
-            this.sink = sink;
-            DateTimeFormatter f = options.datePrefix();
-            this.dateFormat = f == null ? null : f.getZone() == null ? f.withZone(ZoneId.systemDefault()) : f;
-            this.splitter = options.lineListener() == null ? null
-                    : new LineSplitter(LogPump.MAX_LISTENER_LINE, options.lineListener());
+            this.lines = new LineWriter(name, sink, options);
             this.onEnd = onEnd;
         }
 
         @Override
         public void removeLineListener() {
-            splitter = null;
+            lines.removeLineListener();
         }
 
         @Override
@@ -214,11 +199,11 @@ public final class PipeMultiplexer implements LogCapture {
                 b.raw.read(0, buf, off, (int) r);
                 total += r;
                 int filled = off + (int) r;
-                int end = buf[filled - 1] == '\n' ? filled : lastLineEnd(buf, filled);
+                int end = buf[filled - 1] == '\n' ? filled : LineWriter.lastLineEnd(buf, filled);
                 if (end == 0 && filled == buf.length) {
                     end = filled; // one line longer than the buffer: it cannot stay whole
                 }
-                emit(b, buf, end);
+                lines.write(buf, end, b.out);
                 keep(buf, end, filled);
                 if (!grown && r >= BUSY_READ_BYTES) {
                     grown = true; // a busy writer filled most of a default pipe: give it room for a pause of ours
@@ -251,14 +236,11 @@ public final class PipeMultiplexer implements LogCapture {
         private void end(Buffers b) {
             if (carryLength > 0) {
                 System.arraycopy(carry, 0, b.in, 0, carryLength);
-                emit(b, b.in, carryLength);
+                lines.write(b.in, carryLength, b.out);
                 carryLength = 0;
                 carry = null;
             }
-            LineSplitter s = splitter;
-            if (s != null) {
-                s.finish();
-            }
+            lines.finish();
             streams.remove(fd);
             try {
                 Posix.epoll_ctl(epfd, Posix.EPOLL_CTL_DEL, fd, null);
@@ -267,107 +249,8 @@ public final class PipeMultiplexer implements LogCapture {
             }
             pipe.close();
             running = false;
-            if (onEnd != null) {
-                try {
-                    onEnd.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("{}: end callback failed: {}", name, e.toString(), e);
-                }
-            }
+            LineWriter.runEnd(name, onEnd);
         }
-
-        private void emit(Buffers b, byte[] bytes, int length) {
-            if (length == 0) {
-                return;
-            }
-            LineSplitter s = splitter;
-            if (s != null) {
-                try {
-                    s.feed(bytes, 0, length);
-                } catch (RuntimeException e) {
-                    LOG.warn("{}: line listener failed: {}", name, e.toString(), e);
-                }
-            }
-            if (dateFormat == null) {
-                write(bytes, 0, length);
-                return;
-            }
-            byte[] out = b.out;
-            int used = 0;
-            int i = 0;
-            while (i < length) {
-                if (atLineStart) {
-                    byte[] p = prefix();
-                    if (used + p.length > out.length) {
-                        write(out, 0, used);
-                        used = 0;
-                    }
-                    System.arraycopy(p, 0, out, used, p.length);
-                    used += p.length;
-                    atLineStart = false;
-                }
-                int lineEnd = i;
-                while (lineEnd < length && bytes[lineEnd] != '\n') {
-                    lineEnd++;
-                }
-                if (lineEnd < length) {
-                    lineEnd++;
-                    atLineStart = true;
-                }
-                int n = lineEnd - i;
-                if (used + n > out.length) {
-                    write(out, 0, used);
-                    used = 0;
-                }
-                if (n > out.length) {
-                    write(bytes, i, n);
-                } else {
-                    System.arraycopy(bytes, i, out, used, n);
-                    used += n;
-                }
-                i = lineEnd;
-            }
-            write(out, 0, used);
-        }
-
-        private byte[] prefix() {
-            long now = System.currentTimeMillis();
-            if (now != prefixMillis) { // many lines share one millisecond: format once
-                prefixMillis = now;
-                prefix = (dateFormat.format(Instant.ofEpochMilli(now)) + ": ").getBytes(StandardCharsets.UTF_8);
-            }
-            return prefix;
-        }
-
-        /** A failing sink (disk full) must not stop the reading: the child would block forever on its pipe. */
-        private void write(byte[] bytes, int offset, int length) {
-            if (length == 0) {
-                return;
-            }
-            try {
-                sink.write(bytes, offset, length);
-                if (sinkFailing) {
-                    sinkFailing = false;
-                    LOG.warn("{}: log writes work again", name);
-                }
-            } catch (IOException e) {
-                if (!sinkFailing) {
-                    sinkFailing = true;
-                    LOG.warn("{}: cannot write log, dropping output until it works again: {}", name, e.toString());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("{}: log sink failed: {}", name, e.toString(), e);
-            }
-        }
-    }
-
-    private static int lastLineEnd(byte[] bytes, int length) {
-        for (int i = length - 1; i >= 0; i--) {
-            if (bytes[i] == '\n') {
-                return i + 1;
-            }
-        }
-        return 0;
     }
 
     @Override
