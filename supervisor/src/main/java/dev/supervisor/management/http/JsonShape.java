@@ -21,6 +21,20 @@ public final class JsonShape {
      * answers, so a list of 80,000 tiny requests costs far more memory than its bytes suggest.
      */
     public static Optional<String> problem(byte[] body, int length, int maxDepth, int maxValues, int maxBulk) {
+        return Optional.ofNullable(scan(body, length, maxDepth, maxValues, maxBulk).problem());
+    }
+
+    /** The number of requests in a bulk request (a top-level list); 1 for anything else. */
+    public static int bulkSize(byte[] body, int length) {
+        Scan s = scan(body, length, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        return s.bulk() ? s.commasAtTop() + 1 : 1;
+    }
+
+    /** What one pass found: the first limit broken (null if none), and whether the body is a bulk list. */
+    private record Scan(String problem, boolean bulk, int commasAtTop) {
+    }
+
+    private static Scan scan(byte[] body, int length, int maxDepth, int maxValues, int maxBulk) {
         int depth = 0;
         int values = 0;
         int entries = 0;
@@ -45,8 +59,8 @@ public final class JsonShape {
                 case '"' -> inString = true;
                 case '[', '{' -> {
                     if (++depth > maxDepth) {
-                        return Optional.of("JSON nested deeper than " + maxDepth + " levels (at byte " + i
-                                + "); flatten the request (limit: -D" + HttpLimits.PREFIX + "maxJsonDepth)");
+                        return new Scan("JSON nested deeper than " + maxDepth + " levels (at byte " + i
+                                + "); flatten the request (limit: -D" + HttpLimits.PREFIX + "maxJsonDepth)", bulk, entries);
                     }
                     values++;
                 }
@@ -54,58 +68,18 @@ public final class JsonShape {
                 case ',' -> {
                     values++;
                     if (bulk && depth == 1 && ++entries >= maxBulk) {
-                        return Optional.of("bulk request with more than " + maxBulk + " requests; send several "
-                                + "(limit: -D" + HttpLimits.PREFIX + "maxBulk)");
+                        return new Scan("bulk request with more than " + maxBulk + " requests; send several "
+                                + "(limit: -D" + HttpLimits.PREFIX + "maxBulk)", bulk, entries);
                     }
                 }
                 default -> {
                 }
             }
             if (values > maxValues) {
-                return Optional.of("JSON with more than " + maxValues + " values; split the request (limit: -D"
-                        + HttpLimits.PREFIX + "maxJsonValues)");
+                return new Scan("JSON with more than " + maxValues + " values; split the request (limit: -D"
+                        + HttpLimits.PREFIX + "maxJsonValues)", bulk, entries);
             }
         }
-        return Optional.empty();
-    }
-
-    /** The number of requests in a bulk request (a top-level list); 1 for anything else. */
-    public static int bulkSize(byte[] body, int length) {
-        int depth = 0;
-        int entries = 1;
-        boolean inString = false;
-        boolean bulk = false;
-        boolean seenFirst = false;
-        for (int i = 0; i < length; i++) {
-            byte b = body[i];
-            if (inString) {
-                if (b == '\\') {
-                    i++;
-                } else if (b == '"') {
-                    inString = false;
-                }
-                continue;
-            }
-            if (!seenFirst && b > ' ') {
-                seenFirst = true;
-                bulk = b == '[';
-                if (!bulk) {
-                    return 1;
-                }
-            }
-            switch (b) {
-                case '"' -> inString = true;
-                case '[', '{' -> depth++;
-                case ']', '}' -> depth = Math.max(0, depth - 1);
-                case ',' -> {
-                    if (depth == 1) {
-                        entries++;
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-        return entries;
+        return new Scan(null, bulk, entries);
     }
 }
