@@ -11,11 +11,9 @@ import java.lang.management.ManagementFactory;
 import javax.management.MBeanServer;
 import javax.security.auth.Subject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
@@ -139,23 +137,11 @@ final class AgentGuardFilter extends Filter {
                 return null;
             }
         }
-        InputStream in = exchange.getRequestBody();
-        byte[] buffer = new byte[Math.min(max + 1, 16 * 1024)];
-        int n = 0;
-        while (true) {
-            if (n == buffer.length) {
-                if (buffer.length > max) {
-                    tooLarge(exchange, "more than " + max + " bytes", max);
-                    return null;
-                }
-                buffer = Arrays.copyOf(buffer, Math.min(max + 1, buffer.length * 2));
-            }
-            int r = in.read(buffer, n, buffer.length - n);
-            if (r < 0) {
-                return Arrays.copyOf(buffer, n);
-            }
-            n += r;
+        byte[] body = HttpLimits.readAtMost(exchange.getRequestBody(), max);
+        if (body == null) {
+            tooLarge(exchange, "more than " + max + " bytes", max);
         }
+        return body;
     }
 
     private void tooLarge(HttpExchange exchange, String size, int max) throws IOException {

@@ -19,11 +19,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -85,7 +83,7 @@ public final class ConsoleRequestGuard implements Filter {
             return;
         }
         try {
-            byte[] body = read(request.getInputStream(), max);
+            byte[] body = HttpLimits.readAtMost(request.getInputStream(), max);
             if (body == null) {
                 tooLarge(response, "more than " + max + " bytes", max);
                 return;
@@ -182,25 +180,6 @@ public final class ConsoleRequestGuard implements Filter {
             return colon < 0 ? decoded : decoded.substring(0, colon);
         } catch (IllegalArgumentException e) {
             return "";
-        }
-    }
-
-    /** Up to {@code max} bytes, or null when there are more. */
-    private static byte[] read(InputStream in, int max) throws IOException {
-        byte[] buffer = new byte[Math.min(max + 1, 16 * 1024)];
-        int n = 0;
-        while (true) {
-            if (n == buffer.length) {
-                if (buffer.length > max) {
-                    return null;
-                }
-                buffer = Arrays.copyOf(buffer, Math.min(max + 1, buffer.length * 2));
-            }
-            int r = in.read(buffer, n, buffer.length - n);
-            if (r < 0) {
-                return Arrays.copyOf(buffer, n);
-            }
-            n += r;
         }
     }
 

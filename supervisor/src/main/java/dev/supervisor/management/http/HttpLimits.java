@@ -1,5 +1,8 @@
 package dev.supervisor.management.http;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -19,6 +22,28 @@ public record HttpLimits(int maxBodyBytes, int maxLoginBodyBytes, int maxJsonDep
 
     public static HttpLimits defaults() {
         return new HttpLimits(256 * 1024, 8 * 1024, 400, 100_000, 100, 4, 32, 4);
+    }
+
+    /**
+     * Reads a body of at most {@code max} bytes, or returns null as soon as there are more: the buffer grows with what
+     * arrives, never to a size the client only declared.
+     */
+    public static byte[] readAtMost(InputStream in, int max) throws IOException {
+        byte[] buffer = new byte[Math.min(max + 1, 16 * 1024)];
+        int n = 0;
+        while (true) {
+            if (n == buffer.length) {
+                if (buffer.length > max) {
+                    return null;
+                }
+                buffer = Arrays.copyOf(buffer, Math.min(max + 1, buffer.length * 2));
+            }
+            int r = in.read(buffer, n, buffer.length - n);
+            if (r < 0) {
+                return Arrays.copyOf(buffer, n);
+            }
+            n += r;
+        }
     }
 
     /** The defaults, each overridable by {@code -Dsupervisor.http.<name>}. */
