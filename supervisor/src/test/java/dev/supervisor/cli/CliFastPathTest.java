@@ -60,7 +60,8 @@ class CliFastPathTest {
 
     private static void assertLight(Run r) {
         assertThat(r.classes()).contains("dev.supervisor.cli.FastCli ")
-                .doesNotContain("dev.supervisor.cli.SupervisorCli", "picocli.", "yaml", "com.fasterxml.jackson.databind.");
+                .doesNotContain("dev.supervisor.cli.SupervisorCli", "picocli.", "yaml", "com.fasterxml.jackson.",
+                        "java.net.HttpURLConnection", "java.util.Formatter ", "java.util.regex.Pattern ");
         assertThat(r.classes()).doesNotContainPattern("dev\\.supervisor\\.(god|daemon|management|front|reload|process|logs|readiness|mbeans)\\.");
     }
 
