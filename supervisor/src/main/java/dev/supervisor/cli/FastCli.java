@@ -31,7 +31,8 @@ public final class FastCli {
     private static final Set<String> FIELDS = Set.of("bind", "jolokia_port", "console_port", "console_enabled",
             "jmx_port", "jmx_host", "jmx_tls", "log_max_size", "log_retain", "front_bind",
             "sample_interval", "metrics_port", "metrics_enabled", "log_dir_mode", "log_file_mode");
-    private static final String LIST_BODY = "[{\"type\":\"exec\",\"mbean\":\"" + GOD + "\",\"operation\":\"list\",\"arguments\":[]},"
+    /** The table (GodMXBean.listTable, a JSON text) and the dump's status; a daemon without listTable: the full CLI. */
+    private static final String LIST_BODY = "[{\"type\":\"exec\",\"mbean\":\"" + GOD + "\",\"operation\":\"listTable\",\"arguments\":[]},"
             + "{\"type\":\"read\",\"mbean\":\"" + GOD + "\",\"attribute\":\"DumpStatus\"}]";
     private static final String PING_BODY = "[{\"type\":\"exec\",\"mbean\":\"" + GOD + "\",\"operation\":\"ping\",\"arguments\":[]}]";
 
@@ -76,7 +77,7 @@ public final class FastCli {
             if (r.status() != 200) {
                 return false;
             }
-            Answer a = parse(LightJson.parse(new String(r.body(), StandardCharsets.UTF_8)));
+            Answer a = parse(LightJson.parse(new String(r.body(), StandardCharsets.UTF_8)), list);
             if (a == null) {
                 return false;
             }
@@ -201,76 +202,48 @@ public final class FastCli {
     private record Answer(List<ProcessTable.Row> rows, String text) {
     }
 
-    /** Reads [{value, status,...}, ...]; null if any response is not status 200 or not of the expected shape. */
-    private static Answer parse(Object json) {
-        if (!(json instanceof List<?> responses)) {
+    /**
+     * Reads [{value, status,...}, ...]: for list the table's text and DumpStatus, for ping its answer. Null if any
+     * response is not status 200 or anything is not of the expected shape.
+     */
+    private static Answer parse(Object json, boolean list) {
+        if (!(json instanceof List<?> responses) || responses.size() != (list ? 2 : 1)) {
             return null;
         }
-        List<ProcessTable.Row> rows = null;
-        String text = null;
-        for (Object o : responses) {
-            if (!(o instanceof Map<?, ?> response) || !Long.valueOf(200).equals(response.get("status"))) {
+        String[] values = new String[responses.size()];
+        for (int k = 0; k < values.length; k++) {
+            if (!(responses.get(k) instanceof Map<?, ?> response) || !Long.valueOf(200).equals(response.get("status"))
+                    || !(response.get("value") instanceof String value)) {
                 return null;
             }
-            Object value = response.get("value");
-            if (value instanceof List<?> list) {
-                rows = rows(list);
-                if (rows == null) {
-                    return null;
-                }
-            } else if (value instanceof String s) {
-                text = s;
-            } else {
-                return null;
-            }
+            values[k] = value;
         }
-        return text == null ? null : new Answer(rows == null ? List.of() : rows, text);
+        if (!list) {
+            return new Answer(List.of(), values[0]);
+        }
+        List<ProcessTable.Row> rows = rows(LightJson.parse(values[0]));
+        return rows == null ? null : new Answer(rows, values[1]);
     }
 
-    /** The table's rows; null for anything unexpected (a text member that is not text, a number that is not one). */
-    private static List<ProcessTable.Row> rows(List<?> list) {
+    /** The table's rows; null for anything unexpected (a text column that is not text, a number that is not one). */
+    private static List<ProcessTable.Row> rows(Object table) {
+        if (!(table instanceof List<?> list)) {
+            return null;
+        }
         List<ProcessTable.Row> rows = new ArrayList<>(list.size());
         for (Object o : list) {
-            if (!(o instanceof Map<?, ?> p)) {
+            // [id, name, namespace, pid, uptimeMillis, restarts, status, cpuPercent, memoryBytes, privatePort]
+            if (!(o instanceof List<?> r) || r.size() != 10 || !(r.get(0) instanceof Long id)
+                    || !(r.get(1) instanceof String name) || !(r.get(2) instanceof String namespace)
+                    || !(r.get(3) instanceof Long pid) || !(r.get(4) instanceof Long up)
+                    || !(r.get(5) instanceof Long restarts) || !(r.get(6) instanceof String status)
+                    || !(r.get(7) instanceof Number cpu) || !(r.get(8) instanceof Long mem)
+                    || !(r.get(9) instanceof Long port)) {
                 return null;
             }
-            String id = text(p.get("id"));
-            String name = text(p.get("name"));
-            String namespace = text(p.get("namespace"));
-            String restarts = text(p.get("restarts"));
-            String status = text(p.get("status"));
-            Object pid = p.get("pid");
-            Object up = p.get("uptimeMillis");
-            Object mem = p.get("memoryBytes");
-            Object cpu = p.get("cpuPercent");
-            Object port = p.get("privatePort");
-            if (id == null || name == null || namespace == null || restarts == null || status == null
-                    || !number(pid) || !number(up) || !number(mem) || !number(cpu) || !number(port)) {
-                return null;
-            }
-            rows.add(new ProcessTable.Row(id, name, namespace, asLong(pid), asLong(up), restarts, status,
-                    cpu == null ? 0 : ((Number) cpu).doubleValue(), asLong(mem), (int) asLong(port)));
+            rows.add(new ProcessTable.Row(id.toString(), name, namespace, pid, up, restarts.toString(), status,
+                    cpu.doubleValue(), mem, port.intValue()));
         }
         return rows;
-    }
-
-    /** A member as the full CLI's asText() shows it: text as is, a number as written; null for anything else. */
-    private static String text(Object v) {
-        if (v instanceof String s) {
-            return s;
-        }
-        if (v instanceof Long n) {
-            return n.toString();
-        }
-        return null;
-    }
-
-    /** A number, or absent (the full CLI reads an absent number as 0). */
-    private static boolean number(Object v) {
-        return v == null || v instanceof Long || v instanceof Double;
-    }
-
-    private static long asLong(Object v) {
-        return v == null ? 0 : ((Number) v).longValue();
     }
 }
