@@ -1,16 +1,9 @@
 package dev.supervisor.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.net.HttpURLConnection;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +16,10 @@ import java.util.Set;
 
 /**
  * The CLI's entry point. The plain read commands ({@code list} and its aliases, {@code ping}) are answered here
- * with one Jolokia bulk request over HttpURLConnection and jackson-core's streaming parser, without loading
- * picocli, YAML, Jackson's tree model or any daemon class: a CLI start is mostly class loading (stack.md).
+ * with one Jolokia bulk request over a plain socket ({@link LightHttp}) read by {@link LightJson}, without loading
+ * picocli, YAML, Jackson, HttpURLConnection or any daemon class: a CLI start is mostly class loading and
+ * initialisation (stack.md). For the same reason this path avoids regular expressions, String.format, lambdas and
+ * indy string concatenation ({@code +} on strings), each of which bootstraps machinery a cold JVM pays for.
  * Anything else, any option, and every case this path is not sure of (no daemon yet, an error answer, a settings
  * file it cannot read simply) goes to the full {@link SupervisorCli}, which then prints exactly what it always did.
  * A read repeated by the full CLI changes nothing.
@@ -36,6 +31,10 @@ public final class FastCli {
     private static final Set<String> FIELDS = Set.of("bind", "jolokia_port", "console_port", "console_enabled",
             "jmx_port", "jmx_host", "jmx_tls", "log_max_size", "log_retain", "front_bind",
             "sample_interval", "metrics_port", "metrics_enabled", "log_dir_mode", "log_file_mode");
+    /** The table (GodMXBean.listTable, a JSON text) and the dump's status; a daemon without listTable: the full CLI. */
+    private static final String LIST_BODY = "[{\"type\":\"exec\",\"mbean\":\"" + GOD + "\",\"operation\":\"listTable\",\"arguments\":[]},"
+            + "{\"type\":\"read\",\"mbean\":\"" + GOD + "\",\"attribute\":\"DumpStatus\"}]";
+    private static final String PING_BODY = "[{\"type\":\"exec\",\"mbean\":\"" + GOD + "\",\"operation\":\"ping\",\"arguments\":[]}]";
 
     private FastCli() {
     }
@@ -45,12 +44,23 @@ public final class FastCli {
             Map<String, String> env = System.getenv();
             // Buffered, flushed once: at 1,000 rows a flush per line cost more than the daemon's answer.
             PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false);
-            if (run(args[0], env, out, Terminal.detect(env, System.console() != null))) {
+            if (run(args[0], env, out, Terminal.detect(env, stdoutIsTerminal()))) {
                 out.flush();
-                System.exit(0);
+                // Exit code 0 by returning: System.exit logs through System.Logger (JDK 21+), whose first use
+                // looks for logger providers in every jar of the class path.
+                return;
             }
         }
         SupervisorCli.main(args);
+    }
+
+    /**
+     * bin/supervisor says whether stdout is a terminal ({@code -Dsupervisor.stdout.tty}, from {@code [ -t 1 ]}):
+     * System.console() would look for console providers on the whole class path (on JDK 22+) to tell.
+     */
+    static boolean stdoutIsTerminal() {
+        String tty = System.getProperty("supervisor.stdout.tty");
+        return tty != null ? tty.equals("true") : System.console() != null;
     }
 
     /** Answers one plain command; false (having printed nothing) when the full CLI must answer it instead. */
@@ -61,51 +71,34 @@ public final class FastCli {
                 return false;
             }
             boolean list = LIST.contains(command);
-            String body = list
-                    ? "[{\"type\":\"exec\",\"mbean\":\"" + GOD + "\",\"operation\":\"list\",\"arguments\":[]},"
-                    + "{\"type\":\"read\",\"mbean\":\"" + GOD + "\",\"attribute\":\"DumpStatus\"}]"
-                    : "[{\"type\":\"exec\",\"mbean\":\"" + GOD + "\",\"operation\":\"ping\",\"arguments\":[]}]";
-            HttpURLConnection c = (HttpURLConnection) new URL(target[0]).openConnection();
-            try {
-                c.setConnectTimeout(2000);
-                c.setReadTimeout(JolokiaClient.DEFAULT_READ_TIMEOUT_MILLIS);
-                c.setRequestMethod("POST");
-                c.setDoOutput(true);
-                c.setRequestProperty("Authorization", target[1]);
-                c.setRequestProperty("Content-Type", "application/json");
-                try (OutputStream o = c.getOutputStream()) {
-                    o.write(body.getBytes(StandardCharsets.UTF_8));
-                }
-                if (c.getResponseCode() != 200) {
-                    return false;
-                }
-                Answer a;
-                try (InputStream in = c.getInputStream(); JsonParser p = new JsonFactory().createParser(in)) {
-                    a = parse(p);
-                }
-                if (a == null) {
-                    return false;
-                }
-                if (list) {
-                    ProcessTable.print(a.rows, out, term);
-                    if (!a.text.equals("ok")) {
-                        out.println("[supervisor] WARNING dump: " + a.text);
-                    }
-                } else {
-                    out.println(a.text);
-                }
-                return true;
-            } finally {
-                c.disconnect();
+            LightHttp.Response r = LightHttp.post(target[0], Integer.parseInt(target[1]), "/jolokia/", target[2],
+                    (list ? LIST_BODY : PING_BODY).getBytes(StandardCharsets.UTF_8), 2000,
+                    JolokiaClient.DEFAULT_READ_TIMEOUT_MILLIS);
+            if (r.status() != 200) {
+                return false;
             }
+            Answer a = parse(LightJson.parse(new String(r.body(), StandardCharsets.UTF_8)), list);
+            if (a == null) {
+                return false;
+            }
+            if (list) {
+                ProcessTable.print(a.rows, out, term);
+                if (!a.text.equals("ok")) {
+                    out.println("[supervisor] WARNING dump: ".concat(a.text));
+                }
+            } else {
+                out.println(a.text);
+            }
+            return true;
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    /** {url, Authorization header} of the daemon, or null when the full CLI must decide (no daemon, odd settings). */
+    /** {host, port, Authorization header} of the daemon, or null when the full CLI must decide (no daemon, odd settings). */
     static String[] target(Map<String, String> env) throws IOException {
-        Path home = Path.of(env.getOrDefault("SUPERVISOR_HOME", System.getProperty("user.home") + "/.supervisor"))
+        String homeVar = env.get("SUPERVISOR_HOME");
+        Path home = (homeVar != null ? Path.of(homeVar) : Path.of(System.getProperty("user.home"), ".supervisor"))
                 .toAbsolutePath().normalize();
         Path credentials = home.resolve("credentials");
         if (!Files.isRegularFile(credentials)) {
@@ -134,7 +127,7 @@ public final class FastCli {
             port = envPort.trim();
         }
         int p = Integer.parseInt(port);
-        if (p <= 0 || p > 65535 || !bind.matches("[0-9A-Za-z.-]+")) {
+        if (p <= 0 || p > 65535 || !plain(bind, ".-")) {
             return null;
         }
         Properties props = new Properties();
@@ -147,8 +140,23 @@ public final class FastCli {
             return null;
         }
         String host = "0.0.0.0".equals(bind) ? "127.0.0.1" : bind;
-        return new String[]{"http://" + host + ":" + p + "/jolokia/",
-                "Basic " + Base64.getEncoder().encodeToString((user.trim() + ":" + pass.trim()).getBytes(StandardCharsets.UTF_8))};
+        String credential = user.trim().concat(":").concat(pass.trim());
+        return new String[]{host, Integer.toString(p),
+                "Basic ".concat(Base64.getEncoder().encodeToString(credential.getBytes(StandardCharsets.UTF_8)))};
+    }
+
+    /** Whether s is non-empty and only ASCII letters, digits and the given punctuation (a regex, without java.util.regex). */
+    static boolean plain(String s, String punctuation) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || punctuation.indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -180,7 +188,7 @@ public final class FastCli {
                 if (v.contains("\\") || v.contains("'") || v.contains("\"")) {
                     return null;
                 }
-            } else if (v.isEmpty() || !v.matches("[0-9A-Za-z._:/-]+")) {
+            } else if (!plain(v, "._:/-")) {
                 return null;
             }
             if (m.put(key, v) != null) {
@@ -194,74 +202,47 @@ public final class FastCli {
     private record Answer(List<ProcessTable.Row> rows, String text) {
     }
 
-    /** Reads [{value, status,...}, ...]; null if any response is not status 200 or not of the expected shape. */
-    private static Answer parse(JsonParser p) throws IOException {
-        if (p.nextToken() != JsonToken.START_ARRAY) {
+    /**
+     * Reads [{value, status,...}, ...]: for list the table's text and DumpStatus, for ping its answer. Null if any
+     * response is not status 200 or anything is not of the expected shape.
+     */
+    private static Answer parse(Object json, boolean list) {
+        if (!(json instanceof List<?> responses) || responses.size() != (list ? 2 : 1)) {
             return null;
         }
-        List<ProcessTable.Row> rows = null;
-        String text = null;
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-            int status = 0;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken t = p.nextToken();
-                if (f.equals("status")) {
-                    status = p.getIntValue();
-                } else if (f.equals("value") && t == JsonToken.START_ARRAY) {
-                    rows = rows(p);
-                    if (rows == null) {
-                        return null;
-                    }
-                } else if (f.equals("value") && t == JsonToken.VALUE_STRING) {
-                    text = p.getText();
-                } else {
-                    p.skipChildren();
-                }
-            }
-            if (status != 200) {
+        String[] values = new String[responses.size()];
+        for (int k = 0; k < values.length; k++) {
+            if (!(responses.get(k) instanceof Map<?, ?> response) || !Long.valueOf(200).equals(response.get("status"))
+                    || !(response.get("value") instanceof String value)) {
                 return null;
             }
+            values[k] = value;
         }
-        return text == null ? null : new Answer(rows == null ? List.of() : rows, text);
+        if (!list) {
+            return new Answer(List.of(), values[0]);
+        }
+        List<ProcessTable.Row> rows = rows(LightJson.parse(values[0]));
+        return rows == null ? null : new Answer(rows, values[1]);
     }
 
-    private static List<ProcessTable.Row> rows(JsonParser p) throws IOException {
-        List<ProcessTable.Row> rows = new ArrayList<>();
-        while (p.nextToken() == JsonToken.START_OBJECT) {
-            String id = "", name = "", namespace = "", restarts = "", status = "";
-            long pid = 0, up = 0, mem = 0;
-            double cpu = 0;
-            int port = 0;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken t = p.nextToken();
-                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-                    p.skipChildren();
-                    continue;
-                }
-                if (t == JsonToken.VALUE_NULL) {
-                    if (f.equals("id") || f.equals("name") || f.equals("namespace") || f.equals("restarts") || f.equals("status")) {
-                        return null; // the tree's asText would say "null": leave such oddities to the full CLI
-                    }
-                    continue;
-                }
-                switch (f) {
-                    case "id" -> id = p.getText();
-                    case "name" -> name = p.getText();
-                    case "namespace" -> namespace = p.getText();
-                    case "restarts" -> restarts = p.getText();
-                    case "status" -> status = p.getText();
-                    case "pid" -> pid = p.getValueAsLong();
-                    case "uptimeMillis" -> up = p.getValueAsLong();
-                    case "memoryBytes" -> mem = p.getValueAsLong();
-                    case "cpuPercent" -> cpu = p.getValueAsDouble();
-                    case "privatePort" -> port = p.getValueAsInt();
-                    default -> {
-                    }
-                }
+    /** The table's rows; null for anything unexpected (a text column that is not text, a number that is not one). */
+    private static List<ProcessTable.Row> rows(Object table) {
+        if (!(table instanceof List<?> list)) {
+            return null;
+        }
+        List<ProcessTable.Row> rows = new ArrayList<>(list.size());
+        for (Object o : list) {
+            // [id, name, namespace, pid, uptimeMillis, restarts, status, cpuPercent, memoryBytes, privatePort]
+            if (!(o instanceof List<?> r) || r.size() != 10 || !(r.get(0) instanceof Long id)
+                    || !(r.get(1) instanceof String name) || !(r.get(2) instanceof String namespace)
+                    || !(r.get(3) instanceof Long pid) || !(r.get(4) instanceof Long up)
+                    || !(r.get(5) instanceof Long restarts) || !(r.get(6) instanceof String status)
+                    || !(r.get(7) instanceof Number cpu) || !(r.get(8) instanceof Long mem)
+                    || !(r.get(9) instanceof Long port)) {
+                return null;
             }
-            rows.add(new ProcessTable.Row(id, name, namespace, pid, up, restarts, status, cpu, mem, port));
+            rows.add(new ProcessTable.Row(id.toString(), name, namespace, pid, up, restarts.toString(), status,
+                    cpu.doubleValue(), mem, port.intValue()));
         }
         return rows;
     }

@@ -65,29 +65,40 @@ final class ProcessTable {
                 w[i] = Math.max(w[i], r[i].length());
             }
         }
-        out.println(line(b[0], b[1], b[2], b[9], w));
-        out.println(row(headers, w, b[10], null));
-        out.println(line(b[3], b[4], b[5], b[9], w));
+        // One StringBuilder for the whole table, handed to the writer once.
+        StringBuilder sb = new StringBuilder((rows.size() + 5) * (w.length * 4 + 40));
+        String nl = System.lineSeparator();
+        line(sb, b[0], b[1], b[2], b[9], w).append(nl);
+        row(sb, headers, w, b[10], null).append(nl);
+        line(sb, b[3], b[4], b[5], b[9], w).append(nl);
         for (String[] r : rows) {
-            out.println(row(r, w, b[10], term));
+            row(sb, r, w, b[10], term).append(nl);
         }
-        out.println(line(b[6], b[7], b[8], b[9], w));
+        line(sb, b[6], b[7], b[8], b[9], w).append(nl);
+        out.append(sb);
     }
 
-    private static String line(char left, char mid, char right, char dash, int[] w) {
-        StringBuilder sb = new StringBuilder().append(left);
+    private static StringBuilder line(StringBuilder sb, char left, char mid, char right, char dash, int[] w) {
+        sb.append(left);
         for (int i = 0; i < w.length; i++) {
-            sb.append(String.valueOf(dash).repeat(w[i] + 2)).append(i == w.length - 1 ? right : mid);
+            for (int k = w[i] + 2; k > 0; k--) {
+                sb.append(dash);
+            }
+            sb.append(i == w.length - 1 ? right : mid);
         }
-        return sb.toString();
+        return sb;
     }
 
-    private static String row(String[] cells, int[] w, char bar, Terminal term) {
-        StringBuilder sb = new StringBuilder().append(bar);
+    private static StringBuilder row(StringBuilder sb, String[] cells, int[] w, char bar, Terminal term) {
+        sb.append(bar);
         for (int i = 0; i < w.length; i++) {
             String cell = term != null && i == STATUS ? term.status(cells[i]) : cells[i];
-            sb.append(' ').append(cell).append(" ".repeat(w[i] - cells[i].length())).append(' ').append(bar);
+            sb.append(' ').append(cell);
+            for (int k = w[i] - cells[i].length(); k > 0; k--) {
+                sb.append(' ');
+            }
+            sb.append(' ').append(bar);
         }
-        return sb.toString();
+        return sb;
     }
 }

@@ -75,7 +75,7 @@ public final class SupervisorCli {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         Map<String, String> env = System.getenv();
-        System.exit(run(args, env, out, err, Terminal.detect(env, System.console() != null)));
+        System.exit(run(args, env, out, err, Terminal.detect(env, FastCli.stdoutIsTerminal())));
     }
 
     /** Runs one command; returns the exit code. Output as for a pipe: no colours. */

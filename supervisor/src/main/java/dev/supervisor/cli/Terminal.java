@@ -40,10 +40,12 @@ record Terminal(boolean unicode, boolean color) {
             case "stopped" -> "90";
             default -> "33";
         };
-        return "\u001b[" + code + "m" + status + "\u001b[0m";
+        // No + on strings here: indy string concatenation would bootstrap at the light entry's start.
+        return new StringBuilder(status.length() + 9).append("\u001b[").append(code).append('m').append(status)
+                .append("\u001b[0m").toString();
     }
 
     String bold(String s) {
-        return color ? "\u001b[1m" + s + "\u001b[0m" : s;
+        return color ? "\u001b[1m".concat(s).concat("\u001b[0m") : s;
     }
 }

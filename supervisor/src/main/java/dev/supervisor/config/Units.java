@@ -7,15 +7,18 @@ import java.util.regex.Pattern;
 
 /** Parses the units users write in config files: durations ("10s", "1500ms", 3000) and sizes ("200M"). */
 public final class Units {
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmg]?)b?");
+    /** The parsers' patterns, compiled on first parse: the CLI's table only formats, and regex costs its start. */
+    private static final class Patterns {
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
+        static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmg]?)b?");
+    }
 
     private Units() {
     }
 
     /** A bare number is milliseconds, as in pm2. */
     public static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        Matcher m = Patterns.DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 1500, \"1500ms\", \"10s\", \"5m\")");
         }
@@ -33,7 +36,7 @@ public final class Units {
 
     /** A bare number is bytes; K, M and G are powers of 1024, as in pm2's max_memory_restart. */
     public static long parseSize(String text) {
-        Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+        Matcher m = Patterns.SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a size (use e.g. 10485760, \"512K\", \"10M\", \"1G\")");
         }
@@ -47,21 +50,22 @@ public final class Units {
         return Math.round(value * factor);
     }
 
+    /** pm2's uptime: "850ms", "12s", "5m", "3h", "2D". Without {@code +} on strings (indy): the CLI's table calls it. */
     public static String formatDuration(Duration d) {
         long ms = d.toMillis();
         if (ms < 1000) {
-            return ms + "ms";
+            return Long.toString(ms).concat("ms");
         }
         long s = ms / 1000;
         if (s < 60) {
-            return s + "s";
+            return Long.toString(s).concat("s");
         }
         if (s < 3600) {
-            return (s / 60) + "m";
+            return Long.toString(s / 60).concat("m");
         }
         if (s < 86400) {
-            return (s / 3600) + "h";
+            return Long.toString(s / 3600).concat("h");
         }
-        return (s / 86400) + "D";
+        return Long.toString(s / 86400).concat("D");
     }
 }

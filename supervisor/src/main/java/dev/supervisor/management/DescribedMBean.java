@@ -21,7 +21,7 @@ import java.util.Set;
  */
 final class DescribedMBean extends StandardEmitterMBean {
     /** Operations that only read: INFO impact (JConsole and hawtio may treat the others with care). */
-    private static final Set<String> READ_ONLY = Set.of("list", "describe", "ping", "reloadProgress");
+    private static final Set<String> READ_ONLY = Set.of("list", "listTable", "describe", "ping", "reloadProgress");
 
     private final Class<?> type;
 

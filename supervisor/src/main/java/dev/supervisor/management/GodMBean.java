@@ -16,8 +16,13 @@ import dev.supervisor.mbeans.ReloadProgress;
 import dev.supervisor.mbeans.ReloadResult;
 import dev.supervisor.reload.ReloadRequest;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
 import javax.management.NotificationBroadcasterSupport;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +40,7 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     private final Runnable shutdown;
     private final ReloadTickets tickets = new ReloadTickets();
     private static final int MAX_TAIL_LINES = 1000;
+    private static final JsonFactory TABLE_JSON = new JsonFactory();
 
     private final Supplier<String> consoleStatus;
     private final Supplier<String> jmxStatus;
@@ -96,6 +102,33 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     @Override
     public List<ProcessInfo> list() {
         return god.list().stream().map(usage::enrich).toList();
+    }
+
+    @Override
+    public String listTable() {
+        List<ProcessInfo> rows = list();
+        StringWriter text = new StringWriter(64 + rows.size() * 96);
+        try (JsonGenerator g = TABLE_JSON.createGenerator(text)) {
+            g.writeStartArray();
+            for (ProcessInfo p : rows) {
+                g.writeStartArray();
+                g.writeNumber(p.getId());
+                g.writeString(p.getName());
+                g.writeString(p.getNamespace());
+                g.writeNumber(p.getPid());
+                g.writeNumber(p.getUptimeMillis());
+                g.writeNumber(p.getRestarts());
+                g.writeString(p.getStatus());
+                g.writeNumber(p.getCpuPercent());
+                g.writeNumber(p.getMemoryBytes());
+                g.writeNumber(p.getPrivatePort());
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return text.toString();
     }
 
     @Override

@@ -60,7 +60,8 @@ class CliFastPathTest {
 
     private static void assertLight(Run r) {
         assertThat(r.classes()).contains("dev.supervisor.cli.FastCli ")
-                .doesNotContain("dev.supervisor.cli.SupervisorCli", "picocli.", "yaml", "com.fasterxml.jackson.databind.");
+                .doesNotContain("dev.supervisor.cli.SupervisorCli", "picocli.", "yaml", "com.fasterxml.jackson.",
+                        "java.net.HttpURLConnection", "java.util.Formatter ", "java.util.regex.Pattern ");
         assertThat(r.classes()).doesNotContainPattern("dev\\.supervisor\\.(god|daemon|management|front|reload|process|logs|readiness|mbeans)\\.");
     }
 
@@ -92,6 +93,26 @@ class CliFastPathTest {
             Run a = run("dev.supervisor.cli.FastCli", alias);
             assertLight(a);
             assertThat(a.out()).isEqualTo(fastStopped.out());
+        }
+    }
+
+    @Test
+    void listTableIsListsColumnsAsOneJsonText() throws Exception {
+        daemon.godBean().start(Fixtures.appsFile(daemon.home().resolve("table"), Fixtures.app("table", "say=hi")).toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> daemon.list().stream().anyMatch(p -> p.getName().equals("table")));
+        com.fasterxml.jackson.databind.JsonNode table = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(daemon.godBean().listTable());
+        List<dev.supervisor.mbeans.ProcessInfo> list = daemon.list();
+        assertThat(table.size()).isEqualTo(list.size());
+        for (int k = 0; k < list.size(); k++) {
+            dev.supervisor.mbeans.ProcessInfo p = list.get(k);
+            com.fasterxml.jackson.databind.JsonNode r = table.get(k);
+            assertThat(r.size()).isEqualTo(10);
+            assertThat(r.get(0).asInt()).isEqualTo(p.getId());
+            assertThat(r.get(1).asText()).isEqualTo(p.getName());
+            assertThat(r.get(2).asText()).isEqualTo(p.getNamespace());
+            assertThat(r.get(6).asText()).isEqualTo(p.getStatus());
+            assertThat(r.get(9).asInt()).isEqualTo(p.getPrivatePort());
         }
     }
 
