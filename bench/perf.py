@@ -315,8 +315,10 @@ def our_reload(n, surge, env=None):
         d.kill()
     ready = [int(x) for x in B.re.findall(r"ready in (\d+) ms, old pid", out)]
     t = reload_timing(out)
-    pipeline = (f"; pipeline: switched in {t['switched']} ms = slowest start {t['slowest']} + "
-                f"{t['switched'] - t['slowest']} ms, old stopped at {t['total']} ms") if t else ""
+    pipeline = ((f"; pipeline: switched in {t['switched']} ms = slowest start {t['slowest']} + "
+                 f"{t['switched'] - t['slowest']} ms" if surge or n == 1 else
+                 f"; pipeline: switched in {t['switched']} ms ({n} starts in turn, slowest {t['slowest']} ms)")
+                + f", old stopped at {t['total']} ms") if t else ""
     return (f"{wall:.0f} ms wall (new instances ready in {', '.join(map(str, ready))} ms){pipeline}, p99 {r['p99']:.1f} / "
             f"{steady['p99']:.1f} ms ({r['p99'] / steady['p99']:.1f} ×), {r['errors']} failed, {r['non2xx']} non-2xx")
 

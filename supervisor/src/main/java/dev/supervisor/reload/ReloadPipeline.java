@@ -231,8 +231,8 @@ public final class ReloadPipeline {
         long slowestMs = run.slowestStartMillis();
         // "one start + X ms": how much the pipeline adds to the app's own start, the figure a surge is judged by.
         String timing = switchedMs == 0 ? "" : "; switched in " + switchedMs + " ms"
-                + (slowestMs == 0 ? "" : ", slowest new instance ready in " + slowestMs + " ms after its launch (one start + "
-                + Math.max(0, switchedMs - slowestMs) + " ms)");
+                + (slowestMs == 0 ? "" : ", slowest new instance ready in " + slowestMs + " ms after its launch"
+                + (batch < total ? "" : " (one start + " + Math.max(0, switchedMs - slowestMs) + " ms)"));
         String summary = app + ": reload " + outcome + ", " + replaced + " replaced, " + failed + " failed in " + ms + " ms"
                 + timing + (reason.isEmpty() ? "" : " (" + reason + ")");
         recording.line(app, summary);
