@@ -82,11 +82,15 @@ public final class God implements AutoCloseable, AppReloader {
         this.fronts = fronts;
         this.dump = dump;
         this.reloadExecutor = reloadExecutor;
-        this.pipeline = new ReloadPipeline(reloadExecutor, candidateNice(System.getenv("SUPERVISOR_RELOAD_NICE")));
+        String nice = System.getenv("SUPERVISOR_RELOAD_NICE");
+        this.pipeline = new ReloadPipeline(reloadExecutor, candidateNice(nice != null ? nice : System.getProperty("supervisor.reload.nice")));
         this.triggers = new AppTriggers(services.scheduler(), this);
     }
 
-    /** SUPERVISOR_RELOAD_NICE: how much lower a reload's new instances start (0 turns it off); a bad value is refused. */
+    /**
+     * SUPERVISOR_RELOAD_NICE (or the daemon JVM's -Dsupervisor.reload.nice): how much lower a reload's new instances
+     * start (default 0: not lowered); a bad value is refused.
+     */
     static int candidateNice(String env) {
         if (env == null || env.isBlank()) {
             return ReloadPipeline.CANDIDATE_NICE;

@@ -48,7 +48,14 @@ class ReloadPipelineTest {
 
     @BeforeAll
     static void start() {
-        daemon = TestDaemon.start();
+        // The new instances' lower priority is opt-in (SUPERVISOR_RELOAD_NICE, or this property for a daemon in this
+        // JVM, read when it starts): every reload here runs with it, and newInstancesStartAtALowerPriority... checks it.
+        System.setProperty("supervisor.reload.nice", "10");
+        try {
+            daemon = TestDaemon.start();
+        } finally {
+            System.clearProperty("supervisor.reload.nice");
+        }
     }
 
     @AfterAll
@@ -326,8 +333,8 @@ class ReloadPipelineTest {
                 file(web("niced", port, 2, "await-file=" + gate)).toString(), ReloadRequest.Kind.HARD, 0, false, "", true,
                 ReloadListener.NONE).get(0);
         // Both candidates wait on the gate: while they start, every thread of theirs runs at the daemon's nice + 10
-        // (only where the daemon may give the priority back; else at the daemon's own).
-        int starting = lowered ? Math.min(19, own + ReloadPipeline.CANDIDATE_NICE) : own;
+        // (this daemon's setting; only where the daemon may give the priority back, else at the daemon's own).
+        int starting = lowered ? Math.min(19, own + 10) : own;
         await().atMost(Duration.ofSeconds(30)).until(() -> app.instances().stream()
                 .filter(i -> i.status().label().equals("launching") && i.pid() != 0).count() == 2);
         List<Long> candidates = app.instances().stream().map(i -> i.pid()).toList();
