@@ -304,9 +304,17 @@ def logs():
         row("log capture", "-", "failed: " + (r.stderr[-200:] or r.stdout[-200:]), "")
 
 
-def our_reload(n, surge):
+def reload_timing(out):
+    """The pipeline's own figures from the CLI's output: reload start -> last switch, the slowest new instance's
+    launch -> ready, and the whole pipeline (old instances drained and stopped)."""
+    m = B.re.search(r"failed in (\d+) ms; switched in (\d+) ms, slowest new instance ready in (\d+) ms", out)
+    return {"total": int(m.group(1)), "switched": int(m.group(2)), "slowest": int(m.group(3))} if m else None
+
+
+def our_reload(n, surge, env=None):
     """Steady p99 first (8 s), then a reload in the middle of a 20 s run, on the same daemon and app."""
     d = Daemon()
+    d.env.update(env or {})
     try:
         port = B.free_port()
         d.start_hello(port, n)
@@ -322,7 +330,12 @@ def our_reload(n, surge):
     finally:
         d.kill()
     ready = [int(x) for x in B.re.findall(r"ready in (\d+) ms, old pid", out)]
-    return (f"{wall:.0f} ms (new instances ready in {', '.join(map(str, ready))} ms), p99 {r['p99']:.1f} / "
+    t = reload_timing(out)
+    pipeline = ((f"; pipeline: switched in {t['switched']} ms = slowest start {t['slowest']} + "
+                 f"{t['switched'] - t['slowest']} ms" if surge or n == 1 else
+                 f"; pipeline: switched in {t['switched']} ms ({n} starts in turn, slowest {t['slowest']} ms)")
+                + f", old stopped at {t['total']} ms") if t else ""
+    return (f"{wall:.0f} ms wall (new instances ready in {', '.join(map(str, ready))} ms){pipeline}, p99 {r['p99']:.1f} / "
             f"{steady['p99']:.1f} ms ({r['p99'] / steady['p99']:.1f} ×), {r['errors']} failed, {r['non2xx']} non-2xx")
 
 

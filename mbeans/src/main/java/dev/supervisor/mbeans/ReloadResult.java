@@ -13,15 +13,25 @@ public final class ReloadResult {
     private final String reason;
     private final List<String> steps;
     private final List<String> instanceConfigs;
+    private final long switchedMillis;
+    private final long slowestStartMillis;
 
     public ReloadResult(String app, String outcome, int replaced, int failed, long durationMillis, String reason,
                         List<String> steps) {
         this(app, outcome, replaced, failed, durationMillis, reason, steps, List.of());
     }
 
-    @ConstructorProperties({"app", "outcome", "replaced", "failed", "durationMillis", "reason", "steps", "instanceConfigs"})
     public ReloadResult(String app, String outcome, int replaced, int failed, long durationMillis, String reason,
                         List<String> steps, List<String> instanceConfigs) {
+        this(app, outcome, replaced, failed, durationMillis, reason, steps, instanceConfigs, 0, 0);
+    }
+
+    @ConstructorProperties({"app", "outcome", "replaced", "failed", "durationMillis", "reason", "steps", "instanceConfigs",
+            "switchedMillis", "slowestStartMillis"})
+    public ReloadResult(String app, String outcome, int replaced, int failed, long durationMillis, String reason,
+                        List<String> steps, List<String> instanceConfigs, long switchedMillis, long slowestStartMillis) {
+        this.switchedMillis = switchedMillis;
+        this.slowestStartMillis = slowestStartMillis;
         this.instanceConfigs = List.copyOf(instanceConfigs);
         this.app = app;
         this.outcome = outcome;
@@ -39,7 +49,12 @@ public final class ReloadResult {
     public int getReplaced() { return replaced; }
     /** Instances whose replacement failed (the old one kept serving). */
     public int getFailed() { return failed; }
+    /** The whole reload, from its start to the last old instance stopped (what the CLI waits for). */
     public long getDurationMillis() { return durationMillis; }
+    /** From the reload's start to the last switch (a new instance in the front's pool, its old one out); 0 if none. */
+    public long getSwitchedMillis() { return switchedMillis; }
+    /** The slowest new instance's start: its launch until ready (the app's own start time); 0 if none started. */
+    public long getSlowestStartMillis() { return slowestStartMillis; }
     /** Why the reload failed; "" when it did not. */
     public String getReason() { return reason; }
     /** One line per step, in order. */

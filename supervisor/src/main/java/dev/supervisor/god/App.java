@@ -391,6 +391,13 @@ public final class App implements ReplicaSet {
     }
 
     @Override
+    public CompletableFuture<Duration> launchCandidate(Replica candidate, int niceIncrement) {
+        CompletableFuture<Duration> ready = launchCandidate(candidate);
+        ((Instance) candidate).lowerPriority(niceIncrement);
+        return ready;
+    }
+
+    @Override
     public CompletableFuture<Void> killCandidate(Replica candidate) {
         return ((Instance) candidate).kill("reload rolled back: the new instance goes");
     }

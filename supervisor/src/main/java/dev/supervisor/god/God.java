@@ -82,8 +82,28 @@ public final class God implements AutoCloseable, AppReloader {
         this.fronts = fronts;
         this.dump = dump;
         this.reloadExecutor = reloadExecutor;
-        this.pipeline = new ReloadPipeline(reloadExecutor);
+        String nice = System.getenv("SUPERVISOR_RELOAD_NICE");
+        this.pipeline = new ReloadPipeline(reloadExecutor, candidateNice(nice != null ? nice : System.getProperty("supervisor.reload.nice")));
         this.triggers = new AppTriggers(services.scheduler(), this);
+    }
+
+    /**
+     * SUPERVISOR_RELOAD_NICE (or the daemon JVM's -Dsupervisor.reload.nice): how much lower a reload's new instances
+     * start (default 0: not lowered); a bad value is refused.
+     */
+    static int candidateNice(String env) {
+        if (env == null || env.isBlank()) {
+            return ReloadPipeline.CANDIDATE_NICE;
+        }
+        try {
+            int n = Integer.parseInt(env.trim());
+            if (n >= 0 && n <= 19) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new SupervisorException("environment variable SUPERVISOR_RELOAD_NICE='" + env + "' must be a number 0..19");
     }
 
     /** The daemon records the running state after every change; set before anything starts. */
@@ -871,6 +891,13 @@ public final class God implements AutoCloseable, AppReloader {
         return sb.toString();
     }
 
+    /** "done, 2 replaced, 0 failed in 970 ms (switched in 873 ms; slowest new instance ready in 842 ms)". */
+    static String describeReload(dev.supervisor.mbeans.ReloadResult r) {
+        return r.getOutcome() + ", " + r.getReplaced() + " replaced, " + r.getFailed() + " failed in " + r.getDurationMillis()
+                + " ms" + (r.getSwitchedMillis() == 0 ? "" : " (switched in " + r.getSwitchedMillis() + " ms; slowest new instance ready in "
+                + r.getSlowestStartMillis() + " ms)") + (r.getReason().isEmpty() ? "" : ": " + r.getReason());
+    }
+
     /** One instance, then the old one a running reload set aside under the same id, if any. */
     private static void describeInto(StringBuilder sb, Instance i) {
         List<Instance> shown = new ArrayList<>(List.of(i));
@@ -902,6 +929,8 @@ public final class God implements AutoCloseable, AppReloader {
             row(sb, "reload", r.state().label() + (r.step() == ReloadStep.NONE ? "" : " (step " + r.step() + ")"));
             if (!i.app().interruptedReload().isEmpty()) {
                 row(sb, "last reload", i.app().interruptedReload());
+            } else if (r.lastResult() != null) {
+                row(sb, "last reload", describeReload(r.lastResult()));
             }
             sb.append('\n');
         }

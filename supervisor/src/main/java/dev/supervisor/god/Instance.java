@@ -9,6 +9,7 @@ import dev.supervisor.process.ChildProcess;
 import dev.supervisor.process.LaunchException;
 import dev.supervisor.process.LaunchSpec;
 import dev.supervisor.process.PortAllocator;
+import dev.supervisor.process.ProcessPriority;
 import dev.supervisor.process.ProcessSignaller;
 import dev.supervisor.process.ProcessStatus;
 import dev.supervisor.process.SocketOwners;
@@ -38,6 +39,9 @@ import java.util.function.Consumer;
 public final class Instance implements Replica {
     private static final Logger LOG = LogManager.getLogger(Instance.class);
     static final Duration SIGKILL_GRACE = Duration.ofSeconds(2);
+    /** The daemon's nice value (its children's) and whether a lowered child's priority can be given back. */
+    private static final int OWN_NICE = ProcessPriority.own();
+    private static final boolean RESTORABLE_PRIORITY = ProcessPriority.canRestore();
 
     /** How a launch treats an exit before ready: a normal start restarts per policy; a reload's candidate does not. */
     public enum Mode { NORMAL, CANDIDATE }
@@ -68,6 +72,8 @@ public final class Instance implements Replica {
     private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
     private ScheduledFuture<?> pendingRestart;
     private Backend backend;
+    /** The candidate process whose priority a reload lowered until it takes traffic. */
+    private ChildProcess lowered;
     private final InstanceLogs logs;
 
     Instance(App app, int id, int index, AppConfig config, InstanceServices services) {
@@ -505,10 +511,35 @@ public final class Instance implements Replica {
         this.restarts = old.restarts + 1;
     }
 
+    /**
+     * A reload's candidate starts at a lower CPU priority (its whole process group, every thread), given back by
+     * {@link #commit()}. Only when this daemon may give it back: a new instance must never serve at a lower priority.
+     */
+    void lowerPriority(int niceIncrement) {
+        ChildProcess c = child;
+        if (niceIncrement <= 0 || c == null || !RESTORABLE_PRIORITY) {
+            return;
+        }
+        int to = Math.min(19, OWN_NICE + niceIncrement);
+        if (ProcessPriority.setGroup(c.pid(), to)) {
+            lowered = c;
+            LOG.info("{} pid {} starts at nice {} until it takes traffic", this, c.pid(), to);
+        }
+    }
+
     /** JOIN_FRONT: the candidate takes traffic and from now on is restarted by its policy like any instance. */
     void commit() {
         if (status != ProcessStatus.ONLINE || child == null) {
             throw new SupervisorException("the new instance of " + this + " is " + status.label() + ", not online");
+        }
+        if (lowered == child) {
+            // Given back before it serves: the priority it runs at from now on is the daemon's, as for any launch.
+            // Twice: a thread the app was creating during the first walk may have copied the lower priority and
+            // joined the group only after the walk passed; the second walk finds it.
+            if (!ProcessPriority.setGroup(child.pid(), OWN_NICE) | !ProcessPriority.setGroup(child.pid(), OWN_NICE)) {
+                LOG.warn("{} pid {}: could not give its priority back (nice {})", this, child.pid(), OWN_NICE);
+            }
+            lowered = null;
         }
         mode = Mode.NORMAL;
         joinFront();

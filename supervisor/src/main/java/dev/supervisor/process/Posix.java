@@ -114,6 +114,17 @@ public final class Posix {
 
     static native String strerror(int errnum);
 
+    static final int PRIO_PGRP = 1;
+    static final int RLIMIT_NICE = 13;
+
+    /** Sets the nice value of every thread of every process in a process group (Linux: PRIO_PGRP walks threads). */
+    static native int setpriority(int which, int who, int prio) throws LastErrorException;
+
+    /** rlim[0] = soft, rlim[1] = hard; RLIMIT_NICE's ceiling is 20 - rlim_cur. */
+    static native int getrlimit(int resource, long[] rlim) throws LastErrorException;
+
+    static native int geteuid();
+
     /** Sets O_NONBLOCK on a file descriptor. */
     public static void setNonBlocking(int fd) {
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);

@@ -47,6 +47,16 @@ public interface ReplicaSet {
      */
     CompletableFuture<Duration> launchCandidate(Replica candidate);
 
+    /**
+     * LAUNCH_CANDIDATE at a lower CPU priority: the new process's group runs {@code niceIncrement} above the daemon's
+     * nice value until it joins the front (JOIN_FRONT gives it the daemon's priority back), so that its start-up
+     * competes less with the instances serving. Only where the priority can be given back; else as
+     * {@link #launchCandidate(Replica)}.
+     */
+    default CompletableFuture<Duration> launchCandidate(Replica candidate, int niceIncrement) {
+        return launchCandidate(candidate);
+    }
+
     /** Undo of LAUNCH_CANDIDATE: kills the new process's group at once; completes when it is gone. */
     CompletableFuture<Void> killCandidate(Replica candidate);
 

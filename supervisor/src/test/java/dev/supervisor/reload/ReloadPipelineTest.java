@@ -48,7 +48,14 @@ class ReloadPipelineTest {
 
     @BeforeAll
     static void start() {
-        daemon = TestDaemon.start();
+        // The new instances' lower priority is opt-in (SUPERVISOR_RELOAD_NICE, or this property for a daemon in this
+        // JVM, read when it starts): every reload here runs with it, and newInstancesStartAtALowerPriority... checks it.
+        System.setProperty("supervisor.reload.nice", "10");
+        try {
+            daemon = TestDaemon.start();
+        } finally {
+            System.clearProperty("supervisor.reload.nice");
+        }
     }
 
     @AfterAll
@@ -278,6 +285,71 @@ class ReloadPipelineTest {
             sampler.shutdownNow();
         }
         assertThat(onlinePids("surge")).hasSize(3).doesNotContainAnyElementsOf(before);
+    }
+
+    @Test
+    void aSurgeReportsItsSwitchTimeAndTheSlowestStart() {
+        int port = Fixtures.freePort();
+        startAndAwaitOnline(web("timed", port, 2, "start-delay=200"), 2);
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        ReloadResult result = daemon.god().beginReload("timed", ReloadRequest.Kind.HARD, 0, false, "", true,
+                (a, line) -> lines.add(line)).get(0).join();
+        assertThat(result.getOutcome()).as(result.toString()).isEqualTo("done");
+        // Each new instance waits 200 ms before it listens: its start (launch -> ready) is at least that.
+        assertThat(result.getSlowestStartMillis()).as(result.toString()).isGreaterThanOrEqualTo(200);
+        // The last switch comes after the slowest start, and the whole reload (old ones stopped) after the switch.
+        assertThat(result.getSwitchedMillis()).isGreaterThanOrEqualTo(result.getSlowestStartMillis())
+                .isLessThanOrEqualTo(result.getDurationMillis());
+        String summary = lines.get(lines.size() - 1);
+        assertThat(summary).contains("reload done", "switched in " + result.getSwitchedMillis() + " ms",
+                "slowest new instance ready in " + result.getSlowestStartMillis() + " ms", "one start + ");
+        assertThat(daemon.appBean("timed").getLastReload().getSwitchedMillis()).isEqualTo(result.getSwitchedMillis());
+        assertThat(daemon.god().describe("timed")).contains("last reload", "switched in " + result.getSwitchedMillis() + " ms");
+    }
+
+    /** The nice value of each thread of a process; empty once it is gone. */
+    private static List<Integer> threadNices(long pid) {
+        List<Integer> out = new ArrayList<>();
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                out.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of();
+        }
+        return out;
+    }
+
+    @Test
+    void newInstancesStartAtALowerPriorityAndServeAtTheDaemonsOwn() throws Exception {
+        int port = Fixtures.freePort();
+        startAndAwaitOnline(web("niced", port, 2), 2);
+        int own = dev.supervisor.process.ProcessPriority.own();
+        boolean lowered = dev.supervisor.process.ProcessPriority.canRestore();
+        Path gate = daemon.home().resolve("niced-gate");
+        App app = daemon.god().requireApp("niced");
+        CompletableFuture<ReloadResult> reload = daemon.god().beginReload(
+                file(web("niced", port, 2, "await-file=" + gate)).toString(), ReloadRequest.Kind.HARD, 0, false, "", true,
+                ReloadListener.NONE).get(0);
+        // Both candidates wait on the gate: while they start, every thread of theirs runs at the daemon's nice + 10
+        // (this daemon's setting; only where the daemon may give the priority back, else at the daemon's own).
+        int starting = lowered ? Math.min(19, own + 10) : own;
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.instances().stream()
+                .filter(i -> i.status().label().equals("launching") && i.pid() != 0).count() == 2);
+        List<Long> candidates = app.instances().stream().map(i -> i.pid()).toList();
+        for (long pid : candidates) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> threadNices(pid).size() > 1);
+            assertThat(threadNices(pid)).as("nice of pid " + pid + "'s threads while it starts").containsOnly(starting);
+        }
+        java.nio.file.Files.writeString(gate, "go");
+        ReloadResult result = reload.get(60, TimeUnit.SECONDS);
+        assertThat(result.getOutcome()).as(result.toString()).isEqualTo("done");
+        // Switched in: they serve at the daemon's priority, every thread (those started later inherit it).
+        assertThat(onlinePids("niced")).containsExactlyInAnyOrderElementsOf(candidates);
+        for (long pid : candidates) {
+            assertThat(threadNices(pid)).as("nice of pid " + pid + "'s threads once it serves").containsOnly(own);
+        }
     }
 
     @Test
