@@ -25,6 +25,7 @@ import org.apache.logging.log4j.Logger;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -60,6 +61,8 @@ public final class God implements AutoCloseable, AppReloader {
     static final Duration STOP_SLACK = Instance.SIGKILL_GRACE.plus(Duration.ofSeconds(4));
     /** An owner command is quick; this bounds waiting for one that is stuck behind a wedged owner. */
     private static final Duration OWNER_LIMIT = Duration.ofSeconds(30);
+    /** Apps whose launch may run at once during a start (each on its owner's thread from the shared pool). */
+    private static final int LAUNCH_WINDOW = 4;
     private static final int MAX_INSTANCES = 1024;
 
     private final AppsFileLoader loader;
@@ -265,19 +268,33 @@ public final class God implements AutoCloseable, AppReloader {
             names.add(c.name() + (c.autostart() ? "" : " (autostart: false, added stopped)"));
         }
         List<CompletableFuture<Duration>> waits = new ArrayList<>();
-        for (App app : started) {
-            Set<Integer> stopped = leaveStopped.apply(app.config());
-            Map<Integer, CompletableFuture<Duration>> launched = onOwner(app, () -> app.addAndLaunch(app.config().instances(), stopped));
+        // Each app's launch runs on its own owner, LAUNCH_WINDOW of them at a time: the next app's launch overlaps
+        // this thread's bookkeeping and the last one's events (one at a time, 1,000 apps were 1,000 round trips).
+        ArrayDeque<Map.Entry<App, CompletableFuture<Map<Integer, CompletableFuture<Duration>>>>> inFlight = new ArrayDeque<>();
+        Optional<LaunchException> failure = Optional.empty();
+        for (int k = 0; k < started.size() || !inFlight.isEmpty(); ) {
+            if (k < started.size() && inFlight.size() < LAUNCH_WINDOW && failure.isEmpty()) {
+                App app = started.get(k++);
+                Set<Integer> stopped = leaveStopped.apply(app.config());
+                inFlight.add(Map.entry(app, app.call(() -> app.addAndLaunch(app.config().instances(), stopped))));
+                continue;
+            }
+            if (inFlight.isEmpty()) {
+                break; // a launch failed: no more are begun
+            }
+            var next = inFlight.poll();
+            App app = next.getKey();
+            Map<Integer, CompletableFuture<Duration>> launched = awaitOwner(app, next.getValue());
             launched.forEach((id, w) -> waits.add(reportWhenSettled(app.name(), id, w, progress)));
             for (CompletableFuture<Duration> w : launched.values()) {
-                Optional<LaunchException> failure = launchFailure(w);
-                if (failure.isPresent()) {
-                    // A launch that cannot even begin (log file, executable, port held) leaves nothing: the apps this
-                    // call started go, fronts and all, and the error names the app, the instance and the cause.
-                    started.forEach(a -> deleteApp(a, "start failed"));
-                    throw failure.get();
-                }
+                failure = failure.or(() -> launchFailure(w));
             }
+        }
+        if (failure.isPresent()) {
+            // A launch that cannot even begin (log file, executable, port held) leaves nothing: the apps this
+            // call started go, fronts and all, and the error names the app, the instance and the cause.
+            started.forEach(a -> deleteApp(a, "start failed"));
+            throw failure.get();
         }
         started.forEach(this::configureTriggers);
         awaitSettled(waits, started.stream().map(App::config).toList());
@@ -690,8 +707,13 @@ public final class God implements AutoCloseable, AppReloader {
 
     /** Runs a command on the app's owner and returns its value (its exception, as thrown). */
     private static <T> T onOwner(App app, Supplier<T> command) {
+        return awaitOwner(app, app.call(command));
+    }
+
+    /** The result of a command already given to {@code app}'s owner, waited for at most OWNER_LIMIT. */
+    private static <T> T awaitOwner(App app, CompletableFuture<T> call) {
         try {
-            return app.call(command).get(OWNER_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            return call.get(OWNER_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw unwrap(e.getCause());
         } catch (TimeoutException e) {

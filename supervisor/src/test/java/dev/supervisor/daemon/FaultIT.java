@@ -198,6 +198,25 @@ class FaultIT {
     }
 
     @Test
+    void killMinus9AfterAScaleRestoresTheScaledCount() throws Exception {
+        // The record renders each app's spec once per config and instance count: a scale must show in it.
+        int port = Fixtures.freePort();
+        assertThat(cli("start", apps(web("web", port, 1)).toString()).code()).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> allOnline(list(), 1));
+        assertThat(cli("scale", "web", "3").code()).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> allOnline(list(), 3));
+        await().until(() -> record().path("apps").path(0).path("spec").path("instances").asInt() == 3
+                && record().path("apps").path(0).path("processes").size() == 3);
+        Set<Long> before = appPids("web");
+        long daemon = daemonPid();
+        kill9(daemon);
+        await().until(() -> !alive(daemon));
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> allOnline(list(), 3));
+        assertThat(appPids("web")).hasSize(3).isEqualTo(listedPids(list())).doesNotContainAnyElementsOf(before);
+    }
+
+    @Test
     void killMinus9OfTheDaemonInTheMiddleOfAReloadRollsBackToWhatRanBefore() throws Exception {
         int port = Fixtures.freePort();
         assertThat(cli("start", apps(web("web", port, 2)).toString()).code()).isZero();
