@@ -59,6 +59,11 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter implements
     private boolean reading;
     private BackendConnection needsFlush;
     private boolean closing;
+    /**
+     * Within {@link #backendBytes}: where a response head that goes on unchanged starts in the buffer being read. It
+     * is sent with the body after it as one slice of that buffer: no copy, one buffer to write.
+     */
+    private int unsentHeadFrom = -1;
 
     HttpClientConnection(HttpFront front) {
         this.front = front;
@@ -271,7 +276,12 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter implements
                     }
                 } else {
                     int size = link.body.frame(in, exchange.dechunk ? this : null);
-                    if (!exchange.dechunk) {
+                    if (unsentHeadFrom >= 0) { // the head as it arrived, and this much body behind it
+                        client.write(in.retainedSlice(unsentHeadFrom, in.readerIndex() + size - unsentHeadFrom),
+                                client.voidPromise());
+                        unsentHeadFrom = -1;
+                        in.skipBytes(size);
+                    } else if (!exchange.dechunk) {
                         ByteBuf part = in.readRetainedSlice(size);
                         if (exchange.chunkForClient) {
                             writeChunk(part);
@@ -284,6 +294,7 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter implements
                     link.clientWritten(client);
                 }
                 if (link.inBody && link.body.done()) {
+                    writeUnsentHead(in);
                     // Bytes past the response: that connection's framing can't be trusted, it closes.
                     responseEnded(exchange, link, !in.isReadable());
                     return;
@@ -293,9 +304,18 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter implements
                 link.pauseReading(); // a slow client: stop reading the backend instead of buffering its answer
             }
         } catch (HttpHead.Malformed malformed) {
+            unsentHeadFrom = -1;
             backendFailed(exchange, link, malformed, false);
         } finally {
+            writeUnsentHead(in); // its body comes in a later read
             in.release();
+        }
+    }
+
+    private void writeUnsentHead(ByteBuf in) {
+        if (unsentHeadFrom >= 0) {
+            client.write(in.retainedSlice(unsentHeadFrom, in.readerIndex() - unsentHeadFrom), client.voidPromise());
+            unsentHeadFrom = -1;
         }
     }
 
@@ -338,7 +358,11 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter implements
         }
         link.keepAlive(head.keepAlive() && !link.body.isUntilClose());
         exchange.responseStarted = true;
-        client.write(ProxyHeaders.responseHead(head, exchange, bodyless, client.alloc()), client.voidPromise());
+        if (ProxyHeaders.prepareResponse(head, exchange, bodyless) && head.arrivedWhole) {
+            unsentHeadFrom = in.readerIndex() - head.length; // sent with its body
+        } else {
+            client.write(ProxyHeaders.responseHead(head, exchange, client.alloc()), client.voidPromise());
+        }
         head.reset();
         link.inBody = true;
         if (!(head.contentLength > 0 && !in.isReadable())) {

@@ -69,6 +69,9 @@ final class HttpHead {
     /** An X-Forwarded-Proto or X-Forwarded-Host from the client: replaced by the front's own. */
     boolean forwardedOther;
 
+    /** The whole head came in the last buffer read: it lies just before that buffer's reader index. */
+    boolean arrivedWhole;
+
     private int scanned;
     private int lineStart;
 
@@ -113,6 +116,7 @@ final class HttpHead {
         }
         in.skipBytes(end - before); // what follows the head is body or the next message
         length = end;
+        arrivedWhole = before == 0;
         parse();
         return true;
     }

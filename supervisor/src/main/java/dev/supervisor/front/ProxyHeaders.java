@@ -71,11 +71,12 @@ final class ProxyHeaders {
     }
 
     /**
-     * A backend's final response head for the client. Sets on the exchange how the body must be reframed for this
-     * client, and whether the client's connection closes after it: the client asked for it, or it speaks HTTP/1.0
-     * and the body's length is only known at its end.
+     * Decides how a backend's final response goes to the client: sets on the exchange how the body must be reframed
+     * for this client, and whether the client's connection closes after it (the client asked for it, or it speaks
+     * HTTP/1.0 and the body's length is only known at its end). Returns true when the head can go on exactly as it
+     * arrived (the usual case: an HTTP/1.1 keep-alive client, a response without hop-by-hop headers).
      */
-    static ByteBuf responseHead(HttpHead head, HttpExchange exchange, boolean bodyless, ByteBufAllocator allocator) {
+    static boolean prepareResponse(HttpHead head, HttpExchange exchange, boolean bodyless) {
         boolean close = !exchange.clientKeepAlive;
         if (!bodyless) {
             boolean lengthKnown = head.contentLength >= 0;
@@ -97,10 +98,15 @@ final class ProxyHeaders {
             }
         }
         exchange.closeClientAfter = close;
+        return !head.hopByHop && !exchange.dechunk && !exchange.chunkForClient && !close && !exchange.http10;
+    }
+
+    /** The response head for the client, as {@link #prepareResponse} decided when it can't go on as it arrived. */
+    static ByteBuf responseHead(HttpHead head, HttpExchange exchange, ByteBufAllocator allocator) {
         byte[] bytes = head.bytes;
         ByteBuf out = allocator.directBuffer(head.length + 64);
         if (!head.hopByHop && !exchange.dechunk) {
-            out.writeBytes(bytes, 0, head.length - 2); // the usual case: nothing to take out
+            out.writeBytes(bytes, 0, head.length - 2);
         } else {
             out.writeBytes(bytes, 0, head.firstHeader);
             copyHeaders(head, out, false, exchange.dechunk);
@@ -108,7 +114,7 @@ final class ProxyHeaders {
         if (exchange.chunkForClient) {
             out.writeBytes(CHUNKED);
         }
-        if (close) {
+        if (exchange.closeClientAfter) {
             out.writeBytes(CONNECTION_CLOSE);
         } else if (exchange.http10) {
             out.writeBytes(CONNECTION_KEEP_ALIVE);
