@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Interleaved A/B of the HTTP front alone (bench/FrontProbe.java) against nginx on the same 2 backends.
 
-Usage: bench/front-ab.py [--rounds=3] [--seconds=6] NAME=JAR[::JVM FLAGS] ...
+Usage: bench/front-ab.py [--rounds=3] [--seconds=6] [--warmup=SECONDS] NAME=JAR[::JVM FLAGS] ...
   e.g. bench/front-ab.py base=/tmp/base.jar "new=supervisor/target/supervisor.jar::-XX:+UseSerialGC"
 Each variant runs in its own JVM; wrk -c32 keep-alive; reports median req/s, p99, and CPU per request of the
 front's process (utime+stime from /proc) for each variant and nginx, all in one run (A B A B ...).
@@ -47,9 +47,11 @@ def rss_mib(pid):
 
 
 def main():
-    rounds, seconds, variants = 3, 6, []
+    rounds, seconds, warmup, variants = 3, 6, None, []
     for a in sys.argv[1:]:
-        if a.startswith("--rounds="):
+        if a.startswith("--warmup="):  # C2 compiles the front's hot path only after 20-30 s of load here
+            warmup = int(a.split("=")[1])
+        elif a.startswith("--rounds="):
             rounds = int(a.split("=")[1])
         elif a.startswith("--seconds="):
             seconds = int(a.split("=")[1])
@@ -82,7 +84,7 @@ def main():
         time.sleep(0.3)
         targets["nginx"] = (nport, [ng.pid] + children(ng.pid))
         for name, (port, _) in targets.items():  # warm-up, not measured
-            B.wrk(f"http://127.0.0.1:{port}/", seconds)
+            B.wrk(f"http://127.0.0.1:{port}/", warmup or seconds)
         results = {k: [] for k in targets}
         for _ in range(rounds):
             for name, (port, pids) in targets.items():
@@ -94,7 +96,7 @@ def main():
         targets["direct (1 backend)"] = (backends[0], [])
         for name, (port, _) in targets.items():
             lat[name] = statistics.median(B.wrk(f"http://127.0.0.1:{port}/", 3, connections=1)["p50"] for _ in range(rounds))
-        print(f"# front A/B, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {rounds} rounds x {seconds} s, "
+        print(f"# front A/B, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {rounds} rounds x {seconds} s after {warmup or seconds} s of warm-up, "
               f"wrk -c32, load average {os.getloadavg()[0]:.1f}")
         print("| variant | req/s | × nginx | p99 ms | CPU/request | sequential p50 µs (+ over direct) | RSS MiB |")
         print("|---|---|---|---|---|---|---|")

@@ -1,23 +1,21 @@
 package dev.supervisor.front;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
  * A keep-alive HTTP connection from the front to one backend, on one event loop. It serves one exchange at a time
- * and, between exchanges, waits in that loop's {@link IdleBackendConnections}.
+ * and, between exchanges, waits in that loop's {@link IdleBackendConnections}. No HTTP codec: requests go out as the
+ * bytes the client connection prepared, and the bytes that come back go to the exchange's client connection, which
+ * reads the response's head and body with this connection's {@link #head} and {@link #body}.
  */
 final class BackendConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LogManager.getLogger(BackendConnection.class);
@@ -31,8 +29,11 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     private HttpExchange exchange;
     /** This read wrote to the client: flush it once the read is over, not per message. */
     private Channel clientToFlush;
-    /** After a 101: bytes the codec still hands up go straight to the client, past its HTTP codec. */
-    private ChannelOutboundInvoker tunnelToClient;
+    /** The head of the response being read, then its body's framing. */
+    final HttpHead head = new HttpHead(false);
+    final MessageBody body = new MessageBody(false);
+    /** The response's head is done; its body is being read. */
+    boolean inBody;
     boolean idle;
     long idleSince;
 
@@ -44,14 +45,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Starts connecting on the given loop (the client's, so both ends of an exchange share one thread). */
     static BackendConnection open(HttpFront front, BackendSlot slot, EventLoop loop, IdleBackendConnections idle) {
         BackendConnection connection = new BackendConnection(slot, idle);
-        HttpDecoderConfig decoderConfig = HttpFront.backendDecoderConfig();
         ChannelFuture connecting = front.backendBootstrap().clone(loop)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(decoderConfig, false, false), connection);
-                    }
-                })
+                .handler(connection)
                 .connect(slot.backend().address());
         connection.channel = connecting.channel();
         slot.track(connection.channel);
@@ -78,6 +73,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Hands this connection an exchange; its request goes out as soon as the connection is up. */
     void assign(HttpExchange next) {
         exchange = next;
+        head.reset();
+        inBody = false;
         if (!channel.config().isAutoRead()) {
             channel.config().setAutoRead(true);
         }
@@ -92,7 +89,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         channel.close();
     }
 
-    void write(Object message) {
+    void write(ByteBuf message) {
         channel.write(message, channel.voidPromise());
     }
 
@@ -127,11 +124,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         channel.close();
     }
 
-    /** The connection now carries another protocol; it is never reused for HTTP. */
-    void becomeTunnel(Channel client, ChannelOutboundInvoker toClient) {
+    /** The connection now carries another protocol (a relay first in its pipeline); it is never reused for HTTP. */
+    void becomeTunnel() {
         exchange = null;
-        clientToFlush = client;
-        tunnelToClient = toClient;
     }
 
     void keepAlive(boolean value) {
@@ -162,17 +157,13 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (tunnelToClient != null) { // left over in the HTTP decoder when the protocol switched
-            tunnelToClient.write(msg, tunnelToClient.voidPromise());
-            return;
-        }
         HttpExchange current = exchange;
         if (current == null) { // bytes nobody asked for: the connection's framing can't be trusted any more
             ReferenceCountUtil.release(msg);
             channel.close();
             return;
         }
-        current.owner.backendMessage(current, this, (HttpObject) msg);
+        current.owner.backendBytes(current, this, (ByteBuf) msg);
     }
 
     @Override
@@ -201,7 +192,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         }
         HttpExchange current = exchange;
         exchange = null;
-        if (current != null) {
+        if (current != null && inBody && body.isUntilClose()) {
+            current.owner.backendClosedAtEnd(current, this); // the close is how that response ends
+        } else if (current != null) {
             current.owner.backendFailed(current, this, null, false);
         }
     }

@@ -2,32 +2,44 @@ package dev.supervisor.front;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.CharsetUtil;
+import io.netty.buffer.Unpooled;
 
-/** The short answers the front gives itself when no backend can. */
+import java.nio.charset.StandardCharsets;
+
+/** The short answers the front gives itself when no backend can, as the bytes that go on the wire. */
 final class ErrorResponses {
+    private static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(Unpooled.directBuffer(25)
+            .writeBytes("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+
     private ErrorResponses() {
     }
 
-    static FullHttpResponse of(HttpResponseStatus status, String text, boolean close, ByteBufAllocator allocator) {
-        ByteBuf body = allocator.buffer(text.length() + 1);
-        body.writeCharSequence(text, CharsetUtil.UTF_8);
-        body.writeByte('\n');
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-                .set(HttpHeaderNames.CONNECTION, close ? HttpHeaderValues.CLOSE : HttpHeaderValues.KEEP_ALIVE);
-        return response;
+    static ByteBuf of(int status, String text, boolean close, ByteBufAllocator allocator) {
+        byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: " + body.length + "\r\n"
+                + "Connection: " + (close ? "close" : "keep-alive") + "\r\n\r\n";
+        ByteBuf out = allocator.buffer(head.length() + body.length);
+        out.writeCharSequence(head, StandardCharsets.US_ASCII);
+        return out.writeBytes(body);
     }
 
-    static FullHttpResponse continue100() {
-        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE);
+    static ByteBuf continue100() {
+        return CONTINUE.duplicate();
+    }
+
+    static String reason(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 414 -> "URI Too Long";
+            case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            case 505 -> "HTTP Version Not Supported";
+            default -> "Error";
+        };
     }
 }

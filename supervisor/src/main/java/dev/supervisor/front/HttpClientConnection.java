@@ -1,25 +1,18 @@
 package dev.supervisor.front;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.ArrayDeque;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,24 +20,50 @@ import java.util.concurrent.TimeUnit;
  * moment, so a keep-alive client follows reloads; the response streams back without being aggregated. Requests on
  * one connection are served one at a time (pipelined ones wait their turn). Everything here runs on the client's
  * event loop, which is also the loop of the backend connections it uses.
+ *
+ * <p>No HTTP codec on either hop: heads are read strictly by {@link HttpHead} and forwarded as the bytes that arrived,
+ * with hop-by-hop lines taken out and X-Forwarded-* lines spliced in ({@link ProxyHeaders}); bodies go on as slices
+ * of the buffers they arrived in, framed by {@link MessageBody}. A request's path:
+ * <ol>
+ * <li>{@link #clientBytes}: read the head; refuse a malformed one (4xx, close);</li>
+ * <li>{@link #startExchange}: note its framing, rewrite its head for the backend;</li>
+ * <li>{@link #route}: pick the least busy backend, take an idle connection to it or open one;</li>
+ * <li>{@link #linkReady}: send the head and the body so far; the rest of the body follows as it comes;</li>
+ * <li>{@link #backendBytes}: read the response's head, rewrite it for the client, forward its body;</li>
+ * <li>{@link #responseEnded}: give the backend connection back to the idle pool, take the next request.</li>
+ * </ol>
+ * A backend that fails before answering gets the request retried elsewhere ({@link #backendFailed}) when it can be.
  */
-final class HttpClientConnection extends ChannelInboundHandlerAdapter {
+final class HttpClientConnection extends ChannelInboundHandlerAdapter implements MessageBody.ChunkData {
     private static final Logger LOG = LogManager.getLogger(HttpClientConnection.class);
     /** Pause between rounds when no backend is in the pool or all refused. */
     private static final long BACKEND_RETRY_PAUSE_MILLIS = 10;
     private static final String TUNNEL = "tunnel";
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final HttpFront front;
     private Channel client;
     private String clientIp;
+    private byte[] clientIpBytes;
     private IdleBackendConnections idle;
     private HttpExchange current;
-    /** Requests the client sent before the current response was done. */
-    private ArrayDeque<Object> pipelined;
+    /** The head of the next request, read as its bytes come. */
+    private final HttpHead requestHead = new HttpHead(true);
+    private final MessageBody requestBody = new MessageBody(true);
+    /** The current request's body is still being read from the client. */
+    private boolean inRequestBody;
+    /** Bytes of requests the client sent before the current response was done (pipelining). */
+    private ByteBuf held;
     /** Inside a read from the client: backend writes are flushed once when it ends. */
     private boolean reading;
     private BackendConnection needsFlush;
     private boolean closing;
+    /**
+     * Within {@link #backendBytes}: where a response head that goes on unchanged starts in the buffer being read. It
+     * is sent with the body after it as one slice of that buffer: no copy, one buffer to write.
+     */
+    private int unsentHeadFrom = -1;
 
     HttpClientConnection(HttpFront front) {
         this.front = front;
@@ -55,6 +74,7 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
         client = ctx.channel();
         SocketAddress remote = client.remoteAddress();
         clientIp = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+        clientIpBytes = clientIp.getBytes(StandardCharsets.US_ASCII);
         idle = front.idleConnections(client.eventLoop());
         ctx.fireChannelActive();
     }
@@ -64,14 +84,11 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
         reading = true;
         if (closing) {
             ReferenceCountUtil.release(msg);
-        } else if ((pipelined != null && !pipelined.isEmpty()) || (current != null && current.requestComplete)) {
-            if (pipelined == null) {
-                pipelined = new ArrayDeque<>(4);
-            }
-            pipelined.add(msg);
+        } else if (held != null) { // an earlier request still waits its turn: this comes after it
+            held = ctx.alloc().compositeBuffer().addComponents(true, held, (ByteBuf) msg);
             updateReading();
         } else {
-            dispatch(msg);
+            clientBytes((ByteBuf) msg);
         }
     }
 
@@ -85,61 +102,75 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void dispatch(Object msg) {
-        if (msg instanceof HttpRequest request) {
-            startExchange(request);
-        } else if (msg instanceof HttpContent content) {
-            requestContent(content);
-        } else {
-            ReferenceCountUtil.release(msg);
+    /** Bytes from the client (owned here): the body of the current request, or the head of the next one. */
+    private void clientBytes(ByteBuf in) {
+        try {
+            while (in.isReadable() && !closing) {
+                if (inRequestBody) {
+                    int size = requestBody.frame(in, null);
+                    ByteBuf part = in.readRetainedSlice(size);
+                    inRequestBody = !requestBody.done();
+                    requestContent(part, !inRequestBody);
+                } else if (current != null) { // the next request waits until this response is done
+                    held = in.retain();
+                    updateReading();
+                    return;
+                } else if (requestHead.read(in)) {
+                    startExchange(requestHead);
+                } else {
+                    return; // the rest of the head is still to come
+                }
+            }
+        } catch (HttpHead.Malformed malformed) {
+            refuse(malformed);
+        } finally {
+            in.release();
         }
     }
 
-    private void startExchange(HttpRequest request) {
-        front.countRequest();
-        if (current != null || request.decoderResult().isFailure()) {
-            front.countError();
-            ReferenceCountUtil.release(request);
-            closing = true;
-            client.writeAndFlush(ErrorResponses.of(HttpResponseStatus.BAD_REQUEST, "bad request", true, client.alloc()))
+    /** A head or body the front cannot read safely: answered (when nothing else is) and the connection closed. */
+    private void refuse(HttpHead.Malformed malformed) {
+        LOG.debug("app {}: refused a request from {}: {}", front.appName(), clientIp, malformed.getMessage());
+        front.countError();
+        closing = true;
+        if (current == null || !current.responseStarted) {
+            if (current != null) {
+                abandonExchange(current);
+            }
+            client.writeAndFlush(ErrorResponses.of(malformed.status, malformed.getMessage(), true, client.alloc()))
                     .addListener(ChannelFutureListener.CLOSE);
-            return;
+        } else {
+            client.close();
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        String upgradeTo = request.headers().get(HttpHeaderNames.UPGRADE);
-        boolean upgrade = upgradeTo != null
-                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    private void startExchange(HttpHead head) {
+        front.countRequest();
+        if (head.chunked) {
+            requestBody.chunked();
+        } else {
+            requestBody.length(Math.max(0, head.contentLength));
+        }
+        inRequestBody = !requestBody.done();
+        boolean upgrade = head.upgrade >= 0 && head.connectionUpgrade;
         // 100 Continue is answered here once a backend connection is up; the backend then gets a plain request,
         // which can also be replayed to another backend.
-        boolean expectContinue = HttpUtil.is100ContinueExpected(request);
-        if (expectContinue) {
-            request.headers().remove(HttpHeaderNames.EXPECT);
-        }
+        boolean expectContinue = head.expectContinue && inRequestBody;
         FrontSettings settings = front.settings();
-        HttpExchange exchange = new HttpExchange(this, request, keepAlive, expectContinue,
+        HttpExchange exchange = new HttpExchange(this, head,
+                ProxyHeaders.requestHead(head, clientIpBytes, upgrade, client.alloc()), expectContinue,
                 System.nanoTime() + settings.backendWait().toNanos(), settings.replayBufferBytes());
-        ProxyHeaders.prepareRequest(request, clientIp);
-        if (upgrade) {
-            ProxyHeaders.keepUpgrade(request, upgradeTo);
-            exchange.upgrade = true;
-        }
+        exchange.upgrade = upgrade;
+        exchange.requestComplete = !inRequestBody;
+        head.reset();
         current = exchange;
         route(exchange);
     }
 
-    private void requestContent(HttpContent content) {
+    /** A part of the current request's body (owned here). */
+    private void requestContent(ByteBuf content, boolean last) {
         HttpExchange exchange = current;
-        if (exchange == null || exchange.requestComplete) { // rest of a request that was already answered
-            content.release();
-            return;
-        }
-        if (content.decoderResult().isFailure()) {
-            content.release();
-            LOG.debug("bad request body from {}: {}", clientIp, content.decoderResult().cause().toString());
-            client.close();
-            return;
-        }
-        if (content instanceof LastHttpContent) {
+        if (last) {
             exchange.requestComplete = true;
         }
         if (exchange.responseComplete) { // the backend answered before reading it all
@@ -187,7 +218,7 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
     private void awaitBackend(HttpExchange exchange) {
         if (System.nanoTime() - exchange.backendDeadline >= 0) {
             boolean none = front.pool().members().isEmpty();
-            respondError(exchange, none ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY,
+            respondError(exchange, none ? 503 : 502,
                     none ? "no instance of app " + front.appName() + " is running"
                             : "no instance of app " + front.appName() + " accepted the request");
             return;
@@ -208,8 +239,8 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
             exchange.continueSent = true;
             client.writeAndFlush(ErrorResponses.continue100(), client.voidPromise());
         }
-        link.write(exchange.head);
-        HttpContent part;
+        link.write(exchange.head.retainedDuplicate()); // the original stays for a retry
+        ByteBuf part;
         while ((part = exchange.pollUnsent()) != null) {
             link.write(part);
         }
@@ -228,97 +259,192 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
         needsFlush = link;
     }
 
-    /** A message of the backend's response: forward it to the client as it comes. */
-    void backendMessage(HttpExchange exchange, BackendConnection link, HttpObject msg) {
-        if (exchange != current) {
-            ReferenceCountUtil.release(msg);
-            link.abandon();
-            return;
-        }
-        if (msg.decoderResult().isFailure()) {
-            ReferenceCountUtil.release(msg);
-            backendFailed(exchange, link, msg.decoderResult().cause(), false);
-            return;
-        }
-        if (msg instanceof HttpResponse response) {
-            int code = response.status().code();
-            if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
-                if (!exchange.upgrade) {
-                    ReferenceCountUtil.release(msg);
-                    link.abandon();
-                    respondError(exchange, HttpResponseStatus.BAD_GATEWAY, "backend switched protocols unasked");
+    /** Bytes from the exchange's backend (owned here): the response's head, then its body, forwarded as they come. */
+    void backendBytes(HttpExchange exchange, BackendConnection link, ByteBuf in) {
+        try {
+            if (exchange != current) {
+                link.abandon();
+                return;
+            }
+            while (in.isReadable()) {
+                if (!link.inBody) {
+                    if (!link.head.read(in)) {
+                        return; // the rest of the head is still to come
+                    }
+                    if (!responseHead(exchange, link, in)) {
+                        return;
+                    }
+                } else {
+                    int size = link.body.frame(in, exchange.dechunk ? this : null);
+                    if (unsentHeadFrom >= 0) { // the head as it arrived, and this much body behind it
+                        client.write(in.retainedSlice(unsentHeadFrom, in.readerIndex() + size - unsentHeadFrom),
+                                client.voidPromise());
+                        unsentHeadFrom = -1;
+                        in.skipBytes(size);
+                    } else if (!exchange.dechunk) {
+                        ByteBuf part = in.readRetainedSlice(size);
+                        if (exchange.chunkForClient) {
+                            writeChunk(part);
+                        } else {
+                            client.write(part, client.voidPromise());
+                        }
+                    } else {
+                        in.skipBytes(size); // its data went out in data() as the scan found it
+                    }
+                    link.clientWritten(client);
+                }
+                if (link.inBody && link.body.done()) {
+                    writeUnsentHead(in);
+                    // Bytes past the response: that connection's framing can't be trusted, it closes.
+                    responseEnded(exchange, link, !in.isReadable());
                     return;
                 }
-                exchange.switching = true;
-                ProxyHeaders.prepareSwitch(response);
-            } else if (code < 200) {
-                exchange.informational = true;
-                ProxyHeaders.prepareInformational(response);
-            } else {
-                link.keepAlive(HttpUtil.isKeepAlive(response));
-                exchange.closeClientAfter = ProxyHeaders.prepareResponse(response, exchange);
+            }
+            if (!client.isWritable() && !exchange.responseComplete) {
+                link.pauseReading(); // a slow client: stop reading the backend instead of buffering its answer
+            }
+        } catch (HttpHead.Malformed malformed) {
+            unsentHeadFrom = -1;
+            backendFailed(exchange, link, malformed, false);
+        } finally {
+            writeUnsentHead(in); // its body comes in a later read
+            in.release();
+        }
+    }
+
+    private void writeUnsentHead(ByteBuf in) {
+        if (unsentHeadFrom >= 0) {
+            client.write(in.retainedSlice(unsentHeadFrom, in.readerIndex() - unsentHeadFrom), client.voidPromise());
+            unsentHeadFrom = -1;
+        }
+    }
+
+    /**
+     * A head from the backend: a final response's is rewritten for the client and its body framed; a 1xx passes on
+     * and the final one follows; a 101 turns both connections into a tunnel. False when nothing more is read here.
+     */
+    private boolean responseHead(HttpExchange exchange, BackendConnection link, ByteBuf in) {
+        HttpHead head = link.head;
+        int status = head.status;
+        if (status == 101) {
+            if (!exchange.upgrade) {
+                link.abandon();
+                respondError(exchange, 502, "backend switched protocols unasked");
+                return false;
             }
             exchange.responseStarted = true;
-            client.write(response, client.voidPromise());
-            if (!(msg instanceof HttpContent) && code >= 200 && HttpUtil.getContentLength(response, 0L) > 0) {
-                // Its body is on its way (the backend knows its length): send head and body in one packet, as
-                // nginx's postpone_output does, instead of flushing the head alone.
-                return;
+            client.write(ProxyHeaders.switchHead(head, client.alloc()), client.voidPromise());
+            if (in.isReadable()) { // the new protocol's first bytes, read along with the 101
+                client.write(in.readRetainedSlice(in.readableBytes()), client.voidPromise());
             }
+            startTunnel(exchange, link);
+            return false;
         }
-        if (msg instanceof HttpContent content) {
-            if (!(content instanceof LastHttpContent)) {
-                client.write(content, client.voidPromise());
-            } else if (exchange.switching) {
-                client.write(content, client.voidPromise());
-                startTunnel(exchange, link);
-                return;
-            } else if (exchange.informational) {
-                exchange.informational = false;
-                client.write(content, client.voidPromise());
-            } else {
-                exchange.responseComplete = true;
-                exchange.link = null;
-                link.responseDone(exchange.requestComplete);
-                if (exchange.closeClientAfter || !exchange.requestComplete) {
-                    client.write(content, client.newPromise().addListener(exchange));
-                } else {
-                    // The connection stays open: the exchange ends now, without a promise per request. A failed
-                    // write closes the client (exceptionCaught), which channelInactive cleans up.
-                    client.write(content, client.voidPromise());
-                    finishExchange(exchange, false);
-                }
-            }
+        if (status < 200) { // an interim answer (103 Early Hints): passed on, the final one follows
+            client.write(ProxyHeaders.informationalHead(head, client.alloc()), client.voidPromise());
+            link.clientWritten(client);
+            head.reset();
+            return true;
         }
+        boolean bodyless = exchange.headRequest || status == 204 || status == 304;
+        if (bodyless) {
+            link.body.none();
+        } else if (head.chunked) {
+            link.body.chunked();
+        } else if (head.contentLength >= 0) {
+            link.body.length(head.contentLength);
+        } else {
+            link.body.untilClose();
+        }
+        link.keepAlive(head.keepAlive() && !link.body.isUntilClose());
+        exchange.responseStarted = true;
+        if (ProxyHeaders.prepareResponse(head, exchange, bodyless) && head.arrivedWhole) {
+            unsentHeadFrom = in.readerIndex() - head.length; // sent with its body
+        } else {
+            client.write(ProxyHeaders.responseHead(head, exchange, client.alloc()), client.voidPromise());
+        }
+        head.reset();
+        link.inBody = true;
+        if (!(head.contentLength > 0 && !in.isReadable())) {
+            // Unless its body is on its way (the backend knows its length): then head and body go in one packet,
+            // as nginx's postpone_output does, instead of flushing the head alone.
+            link.clientWritten(client);
+        }
+        return true;
+    }
+
+    /** Chunk data for an HTTP/1.0 client: only the data goes on (MessageBody.ChunkData). */
+    @Override
+    public void data(ByteBuf in, int index, int length) {
+        if (length > 0) {
+            client.write(in.retainedSlice(index, length), client.voidPromise());
+        }
+    }
+
+    /** A part of a body the backend ends by closing, chunked for an HTTP/1.1 client. */
+    private void writeChunk(ByteBuf part) {
+        if (!part.isReadable()) {
+            part.release();
+            return;
+        }
+        ByteBuf size = client.alloc().directBuffer(12);
+        size.writeCharSequence(Integer.toHexString(part.readableBytes()), StandardCharsets.US_ASCII);
+        size.writeByte('\r').writeByte('\n');
+        client.write(size, client.voidPromise());
+        client.write(part, client.voidPromise());
+        client.write(Unpooled.wrappedBuffer(CRLF), client.voidPromise());
+    }
+
+    /** The backend closed the connection, which is how a response without length ends. */
+    void backendClosedAtEnd(HttpExchange exchange, BackendConnection link) {
+        if (exchange != current || exchange.link != link) {
+            return;
+        }
+        if (exchange.chunkForClient) {
+            client.write(Unpooled.wrappedBuffer(LAST_CHUNK), client.voidPromise());
+        }
+        responseEnded(exchange, link, false);
+        client.flush();
+    }
+
+    /** The response's last byte went to the client: the backend connection is free, the next request may start. */
+    private void responseEnded(HttpExchange exchange, BackendConnection link, boolean linkReusable) {
+        link.inBody = false;
+        exchange.responseComplete = true;
+        exchange.link = null;
+        link.responseDone(exchange.requestComplete && linkReusable);
         link.clientWritten(client);
-        if (!client.isWritable() && !exchange.responseComplete) {
-            link.pauseReading(); // a slow client: stop reading the backend instead of buffering its answer
+        if (exchange.closeClientAfter || !exchange.requestComplete) {
+            client.write(Unpooled.EMPTY_BUFFER, client.newPromise().addListener(exchange));
+        } else {
+            // The connection stays open: the exchange ends now, without a promise per request. A failed write
+            // closes the client (exceptionCaught), which channelInactive cleans up.
+            finishExchange(exchange, false);
         }
     }
 
     /**
      * The backend accepted the client's upgrade (101 sent on): from now on both connections carry another protocol
-     * (WebSocket). A relay first in each pipeline takes every byte past the HTTP codecs. The tunnel counts as one
-     * request in flight for its backend until it closes, so a drain waits for it.
+     * (WebSocket). A relay first in each pipeline takes every byte. The tunnel counts as one request in flight for
+     * its backend until it closes, so a drain waits for it.
      */
     private void startTunnel(HttpExchange exchange, BackendConnection link) {
         current = null;
         closing = true; // this handler sees nothing more
-        releasePipelined();
         exchange.releaseBuffers();
         exchange.link = null;
         BackendSlot slot = exchange.slot;
         exchange.slot = null;
         Channel backend = link.channel();
         backend.closeFuture().addListener(closed -> slot.release());
-        TcpRelay toBackend = new TcpRelay(backend);
-        TcpRelay toClient = new TcpRelay(client);
-        client.pipeline().addFirst(TUNNEL, toBackend);
-        backend.pipeline().addFirst(TUNNEL, toClient);
-        ChannelHandlerContext clientEntry = client.pipeline().context(TUNNEL);
-        toBackend.writeThrough(backend.pipeline().context(TUNNEL));
-        toClient.writeThrough(clientEntry);
-        link.becomeTunnel(client, clientEntry);
+        link.becomeTunnel();
+        client.pipeline().addFirst(TUNNEL, new TcpRelay(backend));
+        backend.pipeline().addFirst(TUNNEL, new TcpRelay(client));
+        if (held != null) { // the client spoke the new protocol before the 101 came
+            backend.writeAndFlush(held, backend.voidPromise());
+            held = null;
+        }
+        client.flush();
         link.resumeReading();
         client.config().setAutoRead(true);
         LOG.debug("app {}: {} switched protocols with backend {}", front.appName(), clientIp, slot);
@@ -335,29 +461,40 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
         link.abandon();
         exchange.link = null;
         BackendSlot slot = exchange.slot;
+        String why = cause == null ? "closed" : cause.toString();
         if (exchange.canRetry(connectFailed)) {
-            LOG.debug("app {}: retrying {} {} elsewhere, backend {} failed: {}", front.appName(),
-                    exchange.head.method(), exchange.head.uri(), slot, cause == null ? "closed" : cause.toString());
+            LOG.debug("app {}: retrying {} elsewhere, backend {} failed: {}", front.appName(), exchange.describe(),
+                    slot, why);
             exchange.releaseSlot();
             exchange.addFailed(slot);
             exchange.rewindForRetry();
             route(exchange);
         } else if (!exchange.responseStarted) {
-            LOG.info("app {}: backend {} failed during {} {}: {}", front.appName(), slot, exchange.head.method(),
-                    exchange.head.uri(), cause == null ? "closed" : cause.toString());
-            respondError(exchange, HttpResponseStatus.BAD_GATEWAY,
+            LOG.info("app {}: backend {} failed during {}: {}", front.appName(), slot, exchange.describe(), why);
+            respondError(exchange, 502,
                     "instance " + slot.backend().key() + " of app " + front.appName() + " failed to answer");
         } else {
-            LOG.info("app {}: backend {} closed in the middle of a response to {} {}", front.appName(), slot,
-                    exchange.head.method(), exchange.head.uri());
+            LOG.info("app {}: backend {} closed in the middle of a response to {}: {}", front.appName(), slot,
+                    exchange.describe(), why);
             finishExchange(exchange, true);
         }
     }
 
-    private void respondError(HttpExchange exchange, HttpResponseStatus status, String text) {
+    private void respondError(HttpExchange exchange, int status, String text) {
         if (exchange != current) {
             return;
         }
+        abandonExchange(exchange);
+        exchange.responseStarted = true;
+        exchange.responseComplete = true;
+        exchange.closeClientAfter = !exchange.requestComplete || !exchange.clientKeepAlive;
+        front.countError();
+        client.writeAndFlush(ErrorResponses.of(status, text, exchange.closeClientAfter, client.alloc()),
+                client.newPromise().addListener(exchange));
+    }
+
+    /** Lets go of the exchange's backend: its connection is mid-message, so it closes. */
+    private void abandonExchange(HttpExchange exchange) {
         if (exchange.link != null) {
             if (exchange.link.serves(exchange)) {
                 exchange.link.abandon();
@@ -365,12 +502,6 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
             exchange.link = null;
         }
         exchange.releaseSlot();
-        exchange.responseStarted = true;
-        exchange.responseComplete = true;
-        exchange.closeClientAfter = !exchange.requestComplete || !exchange.clientKeepAlive;
-        front.countError();
-        client.writeAndFlush(ErrorResponses.of(status, text, exchange.closeClientAfter, client.alloc()),
-                client.newPromise().addListener(exchange));
     }
 
     /** The response's last byte reached the client's socket (or could not). */
@@ -382,23 +513,18 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
 
     private void finishExchange(HttpExchange exchange, boolean closeClient) {
         current = null;
-        exchange.releaseSlot();
+        abandonExchange(exchange);
         exchange.releaseBuffers();
-        if (exchange.link != null) {
-            if (exchange.link.serves(exchange)) {
-                exchange.link.abandon();
-            }
-            exchange.link = null;
-        }
         if (closeClient) {
             closing = true;
-            releasePipelined();
+            releaseHeld();
             client.close();
             return;
         }
-        while (pipelined != null && !pipelined.isEmpty() && !closing
-                && (current == null || !current.requestComplete)) {
-            dispatch(pipelined.poll());
+        ByteBuf next = held;
+        if (next != null) { // the client's next request, sent early
+            held = null;
+            clientBytes(next);
         }
         updateReading();
     }
@@ -413,7 +539,7 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
         }
         HttpExchange exchange = current;
         boolean read;
-        if (pipelined != null && !pipelined.isEmpty()) {
+        if (held != null) {
             read = false;
         } else if (exchange == null || exchange.requestComplete || exchange.responseComplete) {
             read = true;
@@ -441,23 +567,17 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter {
         HttpExchange exchange = current;
         current = null;
         if (exchange != null) {
-            if (exchange.link != null && exchange.link.serves(exchange)) {
-                exchange.link.abandon(); // its response can't be delivered, and the connection is mid-message
-            }
-            exchange.link = null;
-            exchange.releaseSlot();
+            abandonExchange(exchange); // its response can't be delivered, and the backend is mid-message
             exchange.releaseBuffers();
         }
-        releasePipelined();
+        releaseHeld();
         ctx.fireChannelInactive();
     }
 
-    private void releasePipelined() {
-        if (pipelined != null) {
-            Object msg;
-            while ((msg = pipelined.poll()) != null) {
-                ReferenceCountUtil.release(msg);
-            }
+    private void releaseHeld() {
+        if (held != null) {
+            held.release();
+            held = null;
         }
     }
 

@@ -1,12 +1,10 @@
 package dev.supervisor.front;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.LastHttpContent;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +15,8 @@ import java.util.List;
  */
 final class HttpExchange implements ChannelFutureListener {
     final HttpClientConnection owner;
-    final HttpRequest head;
+    /** The request's head as the backend gets it (hop-by-hop headers out, X-Forwarded-* in); kept for a retry. */
+    final ByteBuf head;
     final boolean clientKeepAlive;
     final boolean http10;
     final boolean headRequest;
@@ -39,45 +38,41 @@ final class HttpExchange implements ChannelFutureListener {
     /** Something of the backend's answer reached the client: the request can no longer be retried. */
     boolean responseStarted;
     boolean responseComplete;
-    boolean informational;
     boolean closeClientAfter;
+    /** The response is chunked but the client speaks HTTP/1.0: only the chunks' data goes to it. */
+    boolean dechunk;
+    /** The response ends when its backend connection closes; chunked for the client to keep its connection. */
+    boolean chunkForClient;
 
     /** Body parts received but not yet written to the current backend connection. */
-    private ArrayDeque<HttpContent> unsent;
+    private ArrayDeque<ByteBuf> unsent;
     /** Duplicates of every body part received so far, while the body is small enough to keep. */
-    private ArrayList<HttpContent> replay;
+    private ArrayList<ByteBuf> replay;
     private long replayBytes;
     private boolean replayable = true;
-    /** The body ended with the shared empty last part, which is replayed as is. */
-    private boolean endsEmpty;
     private final int replayLimit;
+    private boolean headReleased;
 
-    HttpExchange(HttpClientConnection owner, HttpRequest head, boolean clientKeepAlive, boolean expectContinue,
+    HttpExchange(HttpClientConnection owner, HttpHead request, ByteBuf head, boolean expectContinue,
                  long backendDeadline, int replayLimit) {
         this.owner = owner;
         this.head = head;
-        this.clientKeepAlive = clientKeepAlive;
-        this.http10 = head.protocolVersion().majorVersion() == 1 && head.protocolVersion().minorVersion() == 0;
-        HttpMethod method = head.method();
-        this.headRequest = HttpMethod.HEAD.equals(method);
-        this.idempotent = headRequest || HttpMethod.GET.equals(method) || HttpMethod.OPTIONS.equals(method)
-                || HttpMethod.PUT.equals(method) || HttpMethod.DELETE.equals(method)
-                || HttpMethod.TRACE.equals(method);
+        this.clientKeepAlive = request.keepAlive();
+        this.http10 = request.minorVersion == 0;
+        this.headRequest = request.methodIs("HEAD");
+        this.idempotent = headRequest || request.methodIs("GET") || request.methodIs("OPTIONS")
+                || request.methodIs("PUT") || request.methodIs("DELETE") || request.methodIs("TRACE");
         this.expectContinue = expectContinue;
         this.backendDeadline = backendDeadline;
         this.replayLimit = replayLimit;
     }
 
     /** Takes ownership of a body part and keeps a duplicate for a retry while the body stays small. */
-    void keepForReplay(HttpContent content) {
+    void keepForReplay(ByteBuf content) {
         if (!replayable) {
             return;
         }
-        if (content == LastHttpContent.EMPTY_LAST_CONTENT) { // a request without a body: nothing to copy
-            endsEmpty = true;
-            return;
-        }
-        int size = content.content().readableBytes();
+        int size = content.readableBytes();
         if (replayBytes + size > replayLimit) {
             replayable = false;
             releaseAll(replay);
@@ -91,14 +86,14 @@ final class HttpExchange implements ChannelFutureListener {
         replayBytes += size;
     }
 
-    void queueUnsent(HttpContent content) {
+    void queueUnsent(ByteBuf content) {
         if (unsent == null) {
             unsent = new ArrayDeque<>(4);
         }
         unsent.add(content);
     }
 
-    HttpContent pollUnsent() {
+    ByteBuf pollUnsent() {
         return unsent == null ? null : unsent.poll();
     }
 
@@ -111,12 +106,9 @@ final class HttpExchange implements ChannelFutureListener {
     void rewindForRetry() {
         releaseAll(unsent);
         if (replay != null) {
-            for (HttpContent part : replay) {
+            for (ByteBuf part : replay) {
                 queueUnsent(part.retainedDuplicate());
             }
-        }
-        if (endsEmpty) {
-            queueUnsent(LastHttpContent.EMPTY_LAST_CONTENT);
         }
     }
 
@@ -139,11 +131,25 @@ final class HttpExchange implements ChannelFutureListener {
         releaseAll(unsent);
         releaseAll(replay);
         replay = null;
+        if (!headReleased) {
+            headReleased = true;
+            head.release();
+        }
     }
 
-    private static void releaseAll(java.util.Collection<HttpContent> parts) {
+    /** "GET /path", for log lines: the start of the head's first line. */
+    String describe() {
+        if (headReleased) {
+            return "a request";
+        }
+        int lineEnd = head.indexOf(head.readerIndex(), head.writerIndex(), (byte) '\r');
+        int end = Math.max(head.readerIndex(), lineEnd - " HTTP/1.1".length());
+        return head.toString(head.readerIndex(), end - head.readerIndex(), StandardCharsets.ISO_8859_1);
+    }
+
+    private static void releaseAll(java.util.Collection<ByteBuf> parts) {
         if (parts != null) {
-            for (HttpContent part : parts) {
+            for (ByteBuf part : parts) {
                 part.release();
             }
             parts.clear();

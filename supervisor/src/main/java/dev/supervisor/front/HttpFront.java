@@ -2,8 +2,6 @@ package dev.supervisor.front;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -33,7 +31,7 @@ public final class HttpFront extends PooledFront {
 
     @Override
     void initClient(SocketChannel channel) {
-        channel.pipeline().addLast(new HttpServerCodec(clientDecoderConfig()), new HttpClientConnection(this));
+        channel.pipeline().addLast(new HttpClientConnection(this));
     }
 
     /** Idle connections to the drained backend are closed; requests still running at the timeout are left to finish
@@ -64,18 +62,5 @@ public final class HttpFront extends PooledFront {
     IdleBackendConnections idleConnections(EventLoop loop) {
         return idleByLoop.computeIfAbsent(loop, l -> new IdleBackendConnections(settings().maxIdlePerBackend(),
                 settings().backendIdleTimeout().toNanos()));
-    }
-
-    /** Larger chunks than Netty's 8 KiB default: fewer messages per streamed body. */
-    static HttpDecoderConfig clientDecoderConfig() {
-        return new HttpDecoderConfig()
-                .setMaxInitialLineLength(8192)
-                .setMaxHeaderSize(16384)
-                .setMaxChunkSize(64 * 1024);
-    }
-
-    /** Backends are the supervisor's own apps: their headers are not checked character by character again. */
-    static HttpDecoderConfig backendDecoderConfig() {
-        return clientDecoderConfig().setValidateHeaders(false);
     }
 }

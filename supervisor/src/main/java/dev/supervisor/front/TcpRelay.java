@@ -20,18 +20,12 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LogManager.getLogger(TcpRelay.class);
 
     private final Channel peer;
-    /** Where writes to the peer enter its pipeline: its tail, or the point past its HTTP codec in a tunnel. */
-    private ChannelOutboundInvoker peerOut;
+    private final ChannelOutboundInvoker peerOut;
     private boolean flushPending;
 
     TcpRelay(Channel peer) {
         this.peer = peer;
         this.peerOut = peer;
-    }
-
-    /** Writes to the peer from this point of its pipeline on, skipping the handlers behind it (an HTTP codec). */
-    void writeThrough(ChannelOutboundInvoker out) {
-        peerOut = out;
     }
 
     @Override
@@ -49,7 +43,7 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
             flushPending = false;
             peerOut.flush();
         }
-        // In a tunnel the handlers behind may still have written this read (bytes left in the HTTP decoder).
+        // In a tunnel the HTTP handler behind may have written to the peer in this read (the 101 and what came with it).
         ctx.fireChannelReadComplete();
     }
 
