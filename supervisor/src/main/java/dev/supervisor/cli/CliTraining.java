@@ -57,6 +57,9 @@ public final class CliTraining {
                             throw new IllegalStateException("the light entry refused '" + command + "' in training");
                         }
                     }
+                    if (FastCli.reload("web", k == 1, env, sink, sink) != 0) {
+                        throw new IllegalStateException("the light entry refused 'reload web' in training");
+                    }
                 }
             }
             sink.flush();
@@ -107,7 +110,7 @@ public final class CliTraining {
             + "\"privatePort\":0,\"outLog\":\"/tmp/web-out.log\",\"errLog\":\"/tmp/web-error.log\",\"createdAt\":1796092862913,"
             + "\"cpuPercent\":1.5,\"memoryBytes\":47395635,\"pssBytes\":40000000,\"threads\":12,\"openFds\":20}";
 
-    /** The answer to a single or bulk request: list, listTable, ping and DumpStatus as the daemon answers them. */
+    /** The answer to a single or bulk request: list, listTable, ping, DumpStatus and a reload as the daemon answers them. */
     static String answer(String request) {
         boolean bulk = request.trim().startsWith("[");
         StringBuilder out = new StringBuilder(bulk ? "[" : "");
@@ -127,6 +130,11 @@ public final class CliTraining {
                         + "[1,\\\"web\\\",\\\"default\\\",4243,3000,2,\\\"stopped\\\",0.0,0,3001]]\"";
             } else if (entry.contains("\"list\"")) {
                 value = "[" + String.format(ROW, 0, 4242, 0) + "," + String.format(ROW, 1, 4243, 1) + "]";
+            } else if (entry.contains("\"beginReload\"") || entry.contains("\"beginReloadWith\"")) {
+                value = "\"t-1\"";
+            } else if (entry.contains("\"reloadProgress\"")) {
+                value = "{\"ticket\":\"t-1\",\"lines\":[\"web[0]: ready in 300 ms, old pid 4242 stopped\",\"warning: slow\"],"
+                        + "\"next\":2,\"finished\":true,\"results\":[{\"app\":\"web\",\"outcome\":\"done\",\"reason\":\"\"}]}";
             } else if (entry.contains("\"ping\"")) {
                 value = "\"pong\"";
             } else if (entry.contains("DumpStatus")) {

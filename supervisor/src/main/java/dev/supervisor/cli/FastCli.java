@@ -15,7 +15,8 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * The CLI's entry point. The plain read commands ({@code list} and its aliases, {@code ping}) are answered here
+ * The CLI's entry point. The plain read commands ({@code list} and its aliases, {@code ping}) and a plain
+ * {@code reload <app> [--surge]} (begun, then followed by long polls) are answered here
  * with one Jolokia bulk request over a plain socket ({@link LightHttp}) read by {@link LightJson}, without loading
  * picocli, YAML, Jackson, HttpURLConnection or any daemon class: a CLI start is mostly class loading and
  * initialisation (stack.md). For the same reason this path avoids regular expressions, String.format, lambdas and
@@ -51,7 +52,131 @@ public final class FastCli {
                 return;
             }
         }
+        if (reloadTarget(args) != null) {
+            PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
+            PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+            int code = reload(reloadTarget(args), surge(args), System.getenv(), out, err);
+            out.flush();
+            if (code == 0) {
+                return;
+            }
+            if (code > 0) {
+                System.exit(code);
+            }
+        }
         SupervisorCli.main(args);
+    }
+
+    /**
+     * The app of {@code reload <name> [--surge]} (either order), when the name is a plain app name; null for anything
+     * else (an apps file, a regex, another option): the full CLI's.
+     */
+    static String reloadTarget(String[] args) {
+        if (args.length < 2 || args.length > 3 || !args[0].equals("reload")) {
+            return null;
+        }
+        String target = null;
+        for (int k = 1; k < args.length; k++) {
+            if (args[k].equals("--surge") && args.length == 3) {
+                continue;
+            }
+            if (target != null || args[k].startsWith("-") || !plain(args[k], "-_")) {
+                return null;
+            }
+            target = args[k];
+        }
+        return target;
+    }
+
+    private static boolean surge(String[] args) {
+        return args.length == 3 && (args[1].equals("--surge") || args[2].equals("--surge"));
+    }
+
+    /**
+     * {@code reload <app> [--surge]}: begins the reload and follows its ticket with long polls, printing each step
+     * as the full CLI does. Returns the exit code, or -1 (having printed nothing and started nothing) when the full
+     * CLI must answer instead, e.g. to name an unknown app. Once a reload has begun it is never handed over: the
+     * full CLI would begin a second one.
+     */
+    static int reload(String app, boolean surge, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        String[] target;
+        String ticket;
+        try {
+            target = target(env);
+            if (target == null) {
+                return -1;
+            }
+            String begin = surge
+                    ? "\"operation\":\"beginReloadWith\",\"arguments\":[\"".concat(app).concat("\",0,false,\"\",true]")
+                    : "\"operation\":\"beginReload\",\"arguments\":[\"".concat(app).concat("\",0,false,\"\"]");
+            Object answer = exec(target, begin);
+            if (!(answer instanceof String t)) {
+                return -1;
+            }
+            ticket = t;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        int next = 0;
+        try {
+            while (true) {
+                // Each call returns within a second (a long poll), so a step shows as soon as it is done.
+                Object answer = exec(target, "\"operation\":\"reloadProgress\",\"arguments\":[\""
+                        .concat(ticket).concat("\",").concat(Integer.toString(next)).concat("]"));
+                if (!(answer instanceof Map<?, ?> p) || !(p.get("next") instanceof Long n)
+                        || !(p.get("lines") instanceof List<?> lines)) {
+                    err.println("supervisor: unexpected answer while following reload ticket ".concat(ticket));
+                    return 1;
+                }
+                for (Object line : lines) {
+                    String l = String.valueOf(line);
+                    (l.startsWith("warning: ") ? err : out).println("[supervisor] ".concat(l));
+                }
+                out.flush();
+                next = n.intValue();
+                if (Boolean.TRUE.equals(p.get("finished"))) {
+                    return failures(p.get("results"), err) ? 1 : 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            err.println("supervisor: lost the daemon while following reload ticket ".concat(ticket).concat(": ")
+                    .concat(String.valueOf(e.getMessage())));
+            return 1;
+        }
+    }
+
+    /** Prints each reload that did not end "done", as the full CLI does; true if there was one. */
+    private static boolean failures(Object results, PrintWriter err) {
+        boolean failed = false;
+        if (results instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> r && !"done".equals(r.get("outcome"))) {
+                    failed = true;
+                    Object reason = r.get("reason");
+                    err.println("supervisor: ".concat(String.valueOf(r.get("app"))).concat(": ")
+                            .concat(String.valueOf(r.get("outcome")))
+                            .concat(reason == null || "".equals(reason) ? "" : ": ".concat(String.valueOf(reason))));
+                }
+            }
+        }
+        if (failed) {
+            err.println("supervisor: reload failed");
+        }
+        return failed;
+    }
+
+    /** One God operation ({@code "operation":...,"arguments":[...]}); its value, or null for any error answer. */
+    private static Object exec(String[] target, String operation) throws IOException {
+        byte[] body = "[{\"type\":\"exec\",\"mbean\":\"".concat(GOD).concat("\",").concat(operation).concat("}]")
+                .getBytes(StandardCharsets.UTF_8);
+        LightHttp.Response r = LightHttp.post(target[0], Integer.parseInt(target[1]), "/jolokia/", target[2], body,
+                2000, JolokiaClient.DEFAULT_READ_TIMEOUT_MILLIS);
+        if (r.status() != 200 || !(LightJson.parse(new String(r.body(), StandardCharsets.UTF_8)) instanceof List<?> l)
+                || l.size() != 1 || !(l.get(0) instanceof Map<?, ?> response)
+                || !Long.valueOf(200).equals(response.get("status"))) {
+            return null;
+        }
+        return response.get("value");
     }
 
     /**

@@ -111,4 +111,106 @@ class FastCliTest {
         assertThat(CliTraining.answer("[{\"type\":\"exec\",\"operation\":\"listTable\"},{\"type\":\"read\",\"attribute\":\"DumpStatus\"}]"))
                 .startsWith("[{").contains("\\\"web\\\"", "\"value\":\"ok\"");
     }
+
+    /** Answers connection k with bodies[k] (the last one for any later connection), recording each request's body. */
+    private static void serveInTurn(ServerSocket server, java.util.List<String> requests, String... bodies) {
+        Thread t = new Thread(() -> {
+            int k = 0;
+            while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                    InputStream in = s.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        head.append((char) in.read());
+                    }
+                    String h = head.toString();
+                    int at = h.indexOf("Content-Length: ") + 16;
+                    requests.add(new String(in.readNBytes(Integer.parseInt(h.substring(at, h.indexOf("\r\n", at)))),
+                            StandardCharsets.UTF_8));
+                    byte[] b = bodies[Math.min(k++, bodies.length - 1)].getBytes(StandardCharsets.UTF_8);
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-length: " + b.length + "\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().write(b);
+                } catch (IOException | RuntimeException e) {
+                    // closed
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private int reload(ServerSocket server, boolean surge, StringWriter out, StringWriter err) throws IOException {
+        Files.writeString(home.resolve("credentials"), "username=admin\npassword=secret\n");
+        Files.writeString(home.resolve("daemon.yml"), "bind: 127.0.0.1\njolokia_port: " + server.getLocalPort() + "\n");
+        PrintWriter o = new PrintWriter(out);
+        PrintWriter e = new PrintWriter(err);
+        int code = FastCli.reload("web", surge, Map.of("SUPERVISOR_HOME", home.toString()), o, e);
+        o.flush();
+        e.flush();
+        return code;
+    }
+
+    @Test
+    void aReloadFollowsItsTicketToTheEndPrintingEachStep() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+            serveInTurn(server, requests, "[{\"value\":\"t-7\",\"status\":200}]",
+                    "[{\"value\":{\"ticket\":\"t-7\",\"lines\":[\"web[0]: ready in 310 ms\"],\"next\":1,\"finished\":false,\"results\":[]},\"status\":200}]",
+                    "[{\"value\":{\"ticket\":\"t-7\",\"lines\":[\"warning: web[1] slow\",\"reload done\"],\"next\":3,\"finished\":true,"
+                            + "\"results\":[{\"app\":\"web\",\"outcome\":\"done\",\"reason\":\"\"}]},\"status\":200}]");
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+
+            assertThat(reload(server, true, out, err)).isZero();
+
+            assertThat(out.toString()).isEqualTo(("[supervisor] web[0]: ready in 310 ms\n[supervisor] reload done\n")
+                    .replace("\n", System.lineSeparator()));
+            assertThat(err.toString()).contains("[supervisor] warning: web[1] slow");
+            assertThat(requests.get(0)).contains("\"beginReloadWith\"", "[\"web\",0,false,\"\",true]");
+            assertThat(requests.get(1)).contains("\"reloadProgress\"", "[\"t-7\",0]");
+            assertThat(requests.get(2)).contains("[\"t-7\",1]");
+        }
+    }
+
+    @Test
+    void aFailedReloadExitsNonZeroNamingTheAppAndWhy() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            serveInTurn(server, new java.util.concurrent.CopyOnWriteArrayList<>(), "[{\"value\":\"t-8\",\"status\":200}]",
+                    "[{\"value\":{\"ticket\":\"t-8\",\"lines\":[],\"next\":0,\"finished\":true,"
+                            + "\"results\":[{\"app\":\"web\",\"outcome\":\"rolled back\",\"reason\":\"web[0] exited with code 3\"}]},\"status\":200}]");
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+
+            assertThat(reload(server, false, out, err)).isEqualTo(1);
+            assertThat(err.toString()).contains("supervisor: web: rolled back: web[0] exited with code 3", "supervisor: reload failed");
+        }
+    }
+
+    @Test
+    void aReloadTheDaemonRefusesGoesToTheFullCliHavingStartedNothing() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+            serveInTurn(server, requests, "[{\"error_type\":\"dev.supervisor.god.UnknownTargetException\",\"error\":\"no app web\",\"status\":400}]");
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+
+            assertThat(reload(server, false, out, err)).isEqualTo(-1);
+            assertThat(out.toString()).isEmpty();
+            assertThat(err.toString()).isEmpty();
+            assertThat(requests).hasSize(1);
+        }
+    }
+
+    @Test
+    void onlyAPlainReloadOfOneAppTakesTheLightEntry() {
+        assertThat(FastCli.reloadTarget(new String[]{"reload", "web"})).isEqualTo("web");
+        assertThat(FastCli.reloadTarget(new String[]{"reload", "--surge", "web-2"})).isEqualTo("web-2");
+        assertThat(FastCli.reloadTarget(new String[]{"reload", "web", "--surge"})).isEqualTo("web");
+        assertThat(FastCli.reloadTarget(new String[]{"reload", "apps.yml"})).isNull();
+        assertThat(FastCli.reloadTarget(new String[]{"reload", "/we.*/"})).isNull();
+        assertThat(FastCli.reloadTarget(new String[]{"reload", "web", "--no-wait"})).isNull();
+        assertThat(FastCli.reloadTarget(new String[]{"reload", "--surge"})).isNull();
+        assertThat(FastCli.reloadTarget(new String[]{"restart", "web"})).isNull();
+    }
 }
