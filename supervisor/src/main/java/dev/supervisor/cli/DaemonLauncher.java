@@ -1,6 +1,8 @@
 package dev.supervisor.cli;
 
+
 import dev.supervisor.config.DaemonSettings;
+import dev.supervisor.config.PrivateFiles;
 
 import java.io.File;
 import java.io.IOException;
@@ -40,7 +42,8 @@ final class DaemonLauncher {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.supervisor.daemon.Daemon");
         try {
-            Files.createDirectories(settings.home());
+            PrivateFiles.createDirectories(settings.home());
+            PrivateFiles.openForWrite(out).close(); // the redirect keeps an existing file's mode: 0600
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()))

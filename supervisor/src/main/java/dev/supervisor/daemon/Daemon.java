@@ -4,6 +4,7 @@ import dev.supervisor.config.AppConfig;
 import dev.supervisor.config.AppsFileLoader;
 import dev.supervisor.config.DaemonSettings;
 import dev.supervisor.config.DaemonSettingsLoader;
+import dev.supervisor.config.PrivateFiles;
 import dev.supervisor.front.Front;
 import dev.supervisor.front.FrontEventLoops;
 import dev.supervisor.front.Fronts;
@@ -316,7 +317,8 @@ public final class Daemon implements AutoCloseable {
         try {
             Files.createDirectories(settings.logDir());
             Files.setPosixFilePermissions(settings.logDir(), settings.logPermissions().dir());
-            Files.createDirectories(settings.home().resolve("run"));
+            // The run record and the apps' notify sockets: the daemon's user's only (apps run as that user).
+            PrivateFiles.createDirectories(settings.home().resolve("run"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the state directory " + settings.home() + ": " + e.getMessage(), e);
         }

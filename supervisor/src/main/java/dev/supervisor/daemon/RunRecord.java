@@ -1,9 +1,11 @@
 package dev.supervisor.daemon;
 
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.supervisor.config.AppConfig;
+import dev.supervisor.config.PrivateFiles;
 import dev.supervisor.god.App;
 import dev.supervisor.god.God;
 import dev.supervisor.god.Instance;
@@ -23,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.IdentityHashMap;
@@ -241,10 +242,9 @@ final class RunRecord implements StateJournal, AutoCloseable {
     }
 
     static void writeAtomically(Path file, Content content) throws IOException {
-        Files.createDirectories(file.getParent());
+        PrivateFiles.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = PrivateFiles.openForWrite(tmp)) {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
             content.writeTo(out);
             out.flush();

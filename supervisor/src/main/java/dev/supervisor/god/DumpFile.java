@@ -1,5 +1,7 @@
 package dev.supervisor.god;
 
+import dev.supervisor.config.PrivateFiles;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,7 +13,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.logging.log4j.LogManager;
@@ -68,10 +69,9 @@ public final class DumpFile {
                 apps.add(json.readTree(spec));
             }
             byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-            Files.createDirectories(file.getParent());
+            PrivateFiles.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = PrivateFiles.openForWrite(tmp)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -81,7 +81,8 @@ public final class DumpFile {
             if (Files.exists(file) && Files.size(file) > 0) {
                 try {
                     parse(file);
-                    Files.copy(file, backup(), StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(file, backup(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.setPosixFilePermissions(backup(), PrivateFiles.FILE); // an older, wider dump.json: narrowed
                 } catch (IOException | RuntimeException unreadable) {
                     // The .bak may be the only good copy left: keep it.
                     LOG.warn("{} is unreadable ({}): not copied over {}", file, unreadable.getMessage(), backup());

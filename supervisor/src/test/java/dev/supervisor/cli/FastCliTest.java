@@ -23,30 +23,8 @@ class FastCliTest {
     Path home;
 
     /** Answers every connection with the given Jolokia body (after reading the request's head and body). */
-    private static Thread serve(ServerSocket server, String body) {
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try (Socket s = server.accept()) {
-                    InputStream in = s.getInputStream();
-                    StringBuilder head = new StringBuilder();
-                    while (!head.toString().endsWith("\r\n\r\n")) {
-                        head.append((char) in.read());
-                    }
-                    String h = head.toString();
-                    int at = h.indexOf("Content-Length: ") + 16;
-                    in.readNBytes(Integer.parseInt(h.substring(at, h.indexOf("\r\n", at))));
-                    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-length: " + b.length + "\r\n\r\n")
-                            .getBytes(StandardCharsets.ISO_8859_1));
-                    s.getOutputStream().write(b);
-                } catch (IOException | RuntimeException e) {
-                    // closed
-                }
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return t;
+    private static void serve(ServerSocket server, String body) {
+        serveInTurn(server, new java.util.concurrent.CopyOnWriteArrayList<>(), body);
     }
 
     private String run(ServerSocket server, String command, boolean[] answered) throws IOException {

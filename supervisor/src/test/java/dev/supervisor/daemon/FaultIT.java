@@ -257,6 +257,13 @@ class FaultIT {
     void cleanKillLeavesNoRecordAndTheNextDaemonIsEmpty() throws Exception {
         assertThat(cli("start", apps(web("web", Fixtures.freePort(), 1)).toString()).code()).isZero();
         assertThat(Files.exists(home.resolve("run/state.json"))).isTrue();
+        // The record and the daemon's output carry the apps' specs and environments: the daemon's user's only.
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("run/state.json"))))
+                .isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("run"))))
+                .isEqualTo("rwx------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("daemon.out"))))
+                .isEqualTo("rw-------");
         Result kill = cli("kill");
         assertThat(kill.code()).as(kill.out()).isZero();
         assertThat(Files.exists(home.resolve("run/state.json"))).as("the record after a clean kill").isFalse();

@@ -54,4 +54,16 @@ class DumpFileTest {
                 .hasMessageContaining("nothing resurrected");
         assertThat(dump.status()).startsWith("unreadable: ");
     }
+
+    @Test
+    void theDumpIsReadableByTheDaemonsUserOnly() throws Exception {
+        // It holds the apps' environments: secrets, as often as logs do.
+        DumpFile dump = new DumpFile(dir.resolve("dump.json"));
+        dump.write(List.of(A));
+        dump.write(List.of(A)); // the second write keeps the first as dump.json.bak
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dump.path())))
+                .isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dump.path().resolveSibling("dump.json.bak")))).isEqualTo("rw-------");
+    }
 }
