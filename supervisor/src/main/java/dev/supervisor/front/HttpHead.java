@@ -256,14 +256,8 @@ final class HttpHead {
             throw bad("line " + lineNumber(start) + " is not \"Name: value\" (a space or "
                     + "character not allowed in the name, or no colon)");
         }
-        int valueStart = colon + 1;
-        while (valueStart < end && (bytes[valueStart] == ' ' || bytes[valueStart] == '\t')) {
-            valueStart++;
-        }
-        int valueEnd = end;
-        while (valueEnd > valueStart && (bytes[valueEnd - 1] == ' ' || bytes[valueEnd - 1] == '\t')) {
-            valueEnd--;
-        }
+        int valueStart = skipBlanks(colon + 1, end);
+        int valueEnd = trimBlanks(valueStart, end);
         for (int i = valueStart; i < valueEnd; i++) {
             int c = bytes[i] & 0xff;
             if ((c < ' ' && c != '\t') || c == 0x7f) {
@@ -385,9 +379,7 @@ final class HttpHead {
                 break;
             }
         }
-        while (last < end && (bytes[last] == ' ' || bytes[last] == '\t')) {
-            last++;
-        }
+        last = skipBlanks(last, end);
         if (equalsIgnoreCase(last, end, "chunked")) {
             chunked = true;
             otherTransferEncoding = last != start;
@@ -403,14 +395,8 @@ final class HttpHead {
         int token = start;
         for (int i = start; i <= end; i++) {
             if (i == end || bytes[i] == ',') {
-                int from = token;
-                int to = i;
-                while (from < to && (bytes[from] == ' ' || bytes[from] == '\t')) {
-                    from++;
-                }
-                while (to > from && (bytes[to - 1] == ' ' || bytes[to - 1] == '\t')) {
-                    to--;
-                }
+                int from = skipBlanks(token, i);
+                int to = trimBlanks(from, i);
                 if (equalsIgnoreCase(from, to, "close")) {
                     connectionClose = true;
                 } else if (equalsIgnoreCase(from, to, "keep-alive")) {
@@ -425,6 +411,22 @@ final class HttpHead {
         }
     }
 
+    /** The first index in [from, to) that is not a space or tab; {@code to} if none (a value's or a list element's start). */
+    private int skipBlanks(int from, int to) {
+        while (from < to && (bytes[from] == ' ' || bytes[from] == '\t')) {
+            from++;
+        }
+        return from;
+    }
+
+    /** {@code to} moved back over trailing spaces and tabs, not before {@code from} (a value's or a list element's end). */
+    private int trimBlanks(int from, int to) {
+        while (to > from && (bytes[to - 1] == ' ' || bytes[to - 1] == '\t')) {
+            to--;
+        }
+        return to;
+    }
+
     /** True when header {@code index}'s name is one of the names the Connection header lists. */
     boolean namedByConnection(int index) {
         int nameStart = lines[4 * index];
@@ -437,14 +439,8 @@ final class HttpHead {
             int valueEnd = lines[4 * h + 3];
             for (int i = token; i <= valueEnd; i++) {
                 if (i == valueEnd || bytes[i] == ',') {
-                    int from = token;
-                    int to = i;
-                    while (from < to && (bytes[from] == ' ' || bytes[from] == '\t')) {
-                        from++;
-                    }
-                    while (to > from && (bytes[to - 1] == ' ' || bytes[to - 1] == '\t')) {
-                        to--;
-                    }
+                    int from = skipBlanks(token, i);
+                    int to = trimBlanks(from, i);
                     if (regionEqualsIgnoreCase(from, to, nameStart, nameEnd)) {
                         return true;
                     }
