@@ -8,40 +8,35 @@ import javax.management.remote.JMXAuthenticator;
 import javax.security.auth.Subject;
 
 /**
- * Checks a JMX client's {@code {user, password}} against the credentials file, read at each connection so that
- * edits apply at once. Failures are throttled and logged with the client's address ({@link AuthThrottle}). The
- * subject carries a {@link RolePrincipal} that {@link JmxAccessForwarder} reads.
+ * Checks a JMX client's {@code {user, password}} against the credentials file as it is now (read again when it
+ * changes), so that edits apply at once; {@link PasswordCheck} throttles and logs failures. The subject carries a
+ * {@link RolePrincipal} that {@link JmxAccessForwarder} reads.
  */
 final class CredentialsJmxAuthenticator implements JMXAuthenticator {
-    private final Path credentialsFile;
-    private final AuthThrottle throttle;
+    private final PasswordCheck check;
 
     CredentialsJmxAuthenticator(Path credentialsFile, AuthThrottle throttle) {
-        this.credentialsFile = credentialsFile;
-        this.throttle = throttle;
+        this.check = new PasswordCheck("remote JMX", new CredentialsFile(credentialsFile), throttle);
     }
 
     @Override
     public Subject authenticate(Object credentials) {
         String source = clientHost();
         if (!(credentials instanceof String[] pair) || pair.length != 2 || pair[0] == null || pair[1] == null) {
-            throttle.failed("remote JMX", source, "");
+            check.malformed(source);
             throw new SecurityException("Authentication failed: expected a user name and a password");
         }
-        var locked = throttle.lockedFor(source, pair[0]);
-        if (locked.isPresent()) {
+        PasswordCheck.Verdict verdict = check.check(source, pair[0], pair[1]);
+        if (verdict instanceof PasswordCheck.Granted granted) {
+            Subject subject = SubjectRoles.subjectFor(pair[0], granted.role());
+            subject.setReadOnly();
+            return subject;
+        }
+        if (verdict instanceof PasswordCheck.Locked locked) {
             throw new SecurityException("Authentication failed: too many failures, retry in "
-                    + Math.max(1, locked.get().toSeconds()) + " s");
+                    + Math.max(1, locked.left().toSeconds()) + " s");
         }
-        String role = Credentials.load(credentialsFile).roleOf(pair[0], pair[1]).orElse(null);
-        if (role == null) {
-            throttle.failed("remote JMX", source, pair[0]);
-            throw new SecurityException("Authentication failed");
-        }
-        throttle.succeeded(source, pair[0]);
-        Subject subject = SubjectRoles.subjectFor(pair[0], role);
-        subject.setReadOnly();
-        return subject;
+        throw new SecurityException("Authentication failed");
     }
 
     private static String clientHost() {

@@ -98,7 +98,7 @@ public final class SupervisorMetrics implements AutoCloseable {
                     .registerHealthHandler(false)
                     // The agent's authenticator: admin or viewer from the credentials file as it is now, failures
                     // throttled per source and user and logged with the source address.
-                    .authenticator(new AgentAuthenticator(new CredentialsFile(credentialsFile), new AuthThrottle()))
+                    .authenticator(new AgentAuthenticator("metrics", new CredentialsFile(credentialsFile), new AuthThrottle()))
                     .buildAndStart();
         } catch (IOException e) {
             executor.shutdownNow();
