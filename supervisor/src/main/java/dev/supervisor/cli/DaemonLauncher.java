@@ -26,7 +26,7 @@ final class DaemonLauncher {
     private DaemonLauncher() {
     }
 
-    static void start(DaemonSettings settings, Runnable ping) {
+    static void start(DaemonSettings settings, Runnable ping, java.io.PrintWriter warn) {
         Path out = settings.home().resolve("daemon.out");
         List<String> cmd = new ArrayList<>();
         cmd.add("/usr/bin/setsid");
@@ -39,7 +39,8 @@ final class DaemonLauncher {
         cmd.add("-Dsupervisor.install=" + settings.installDir());
         cmd.add("-Dlog4j.configurationFile=" + settings.installDir().resolve("conf/log4j2.xml"));
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        // A copy of the build under the home: a rebuild under the running daemon cannot take its classes away.
+        cmd.add(RuntimeSnapshot.daemonClassPath(settings.home(), warn));
         cmd.add("dev.supervisor.daemon.Daemon");
         try {
             PrivateFiles.createDirectories(settings.home());
