@@ -79,11 +79,23 @@ public final class RuntimeSnapshot {
     }
 
     /**
-     * bin/supervisor's daemon branch: prints the class path for the daemon (see {@link #daemonClassPath}). Run with
-     * the build's jar as the class path and -Dsupervisor.install.
+     * bin/supervisor's daemon branch, run with the build's jar as the class path, -Dsupervisor.install and the
+     * daemon's JVM (the same java): prints the class path for the daemon (see {@link #daemonClassPath}), then on a
+     * second line the daemon's AppCDS archive when there is one ({@link DaemonArchive}), else an empty line. A
+     * missing archive is made in the background, niced, while the daemon starts.
      */
     public static void main(String[] args) {
-        System.out.println(daemonClassPath(DaemonSettingsLoader.home(System.getenv()), new PrintWriter(System.err, true)));
+        Path home = DaemonSettingsLoader.home(System.getenv());
+        String classPath = daemonClassPath(home, new PrintWriter(System.err, true));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> opts = DaemonLauncher.opts(System.getenv().getOrDefault("SUPERVISOR_DAEMON_OPTS", DaemonLauncher.DEFAULT_OPTS));
+        DaemonArchive archive = DaemonArchive.forDaemon(home, classPath, java, opts);
+        String use = archive != null && !archive.useFlags().isEmpty() ? archive.file().toString() : "";
+        System.out.println(classPath);
+        System.out.println(use);
+        if (archive != null && use.isEmpty()) {
+            archive.trainInBackground(java, opts, DaemonLauncher.props(dev.supervisor.daemon.Installation.directory()));
+        }
     }
 
     /**
