@@ -15,8 +15,8 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * The CLI's entry point. The plain read commands ({@code list} and its aliases, {@code ping}) and a plain
- * {@code reload <app> [--surge]} (begun, then followed by long polls) are answered here
+ * The CLI's entry point. The plain read commands ({@code list} and its aliases, {@code ping}, {@code describe <app>})
+ * and a plain {@code reload <app> [--surge]} (begun, then followed by long polls) are answered here
  * with one Jolokia bulk request over a plain socket ({@link LightHttp}) read by {@link LightJson}, without loading
  * picocli, YAML, Jackson, HttpURLConnection or any daemon class: a CLI start is mostly class loading and
  * initialisation (stack.md). For the same reason this path avoids regular expressions, String.format, lambdas and
@@ -28,6 +28,7 @@ import java.util.Set;
 public final class FastCli {
     private static final String GOD = "supervisor:type=God"; // ObjectNames.GOD, not loaded here;
     private static final Set<String> LIST = Set.of("list", "ls", "status", "l");
+    private static final Set<String> DESCRIBE = Set.of("describe", "show", "info");
     /** daemon.yml's known settings (DaemonSettingsLoader.FIELDS): an unknown one is the full CLI's error to report. */
     private static final Set<String> FIELDS = Set.of("bind", "jolokia_port", "console_port", "console_enabled",
             "jmx_port", "jmx_host", "jmx_tls", "log_max_size", "log_retain", "front_bind",
@@ -49,6 +50,13 @@ public final class FastCli {
                 out.flush();
                 // Exit code 0 by returning: System.exit logs through System.Logger (JDK 21+), whose first use
                 // looks for logger providers in every jar of the class path.
+                return;
+            }
+        }
+        if (describeTarget(args) != null) {
+            PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false);
+            if (describe(describeTarget(args), System.getenv(), out)) {
+                out.flush();
                 return;
             }
         }
@@ -86,6 +94,39 @@ public final class FastCli {
             target = args[k];
         }
         return target;
+    }
+
+    /**
+     * The target of {@code describe|show|info <target>} when it is an app name, an id or {@code all}; null for
+     * anything else (a regex, an option): the full CLI's.
+     */
+    static String describeTarget(String[] args) {
+        if (args.length != 2 || !DESCRIBE.contains(args[0]) || args[1].startsWith("-") || !plain(args[1], "-_")) {
+            return null;
+        }
+        return args[1];
+    }
+
+    /**
+     * {@code describe <target>}: the daemon's text, printed as the full CLI prints it. False (having printed nothing)
+     * for any error answer, e.g. an unknown app: the full CLI then asks again and reports it. A describe changes
+     * nothing, so asking twice is harmless.
+     */
+    static boolean describe(String target, Map<String, String> env, PrintWriter out) {
+        try {
+            String[] daemon = target(env);
+            if (daemon == null) {
+                return false;
+            }
+            Object text = exec(daemon, "\"operation\":\"describe\",\"arguments\":[\"".concat(target).concat("\"]"));
+            if (!(text instanceof String t)) {
+                return false;
+            }
+            out.print(t);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean surge(String[] args) {

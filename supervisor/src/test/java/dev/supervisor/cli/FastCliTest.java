@@ -180,6 +180,54 @@ class FastCliTest {
         }
     }
 
+    private boolean describe(ServerSocket server, String target, StringWriter out) throws IOException {
+        Files.writeString(home.resolve("credentials"), "username=admin\npassword=secret\n");
+        Files.writeString(home.resolve("daemon.yml"), "bind: 127.0.0.1\njolokia_port: " + server.getLocalPort() + "\n");
+        PrintWriter o = new PrintWriter(out);
+        boolean answered = FastCli.describe(target, Map.of("SUPERVISOR_HOME", home.toString()), o);
+        o.flush();
+        return answered;
+    }
+
+    @Test
+    void describePrintsTheDaemonsTextAsItIs() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+            serveInTurn(server, requests, "[{\"value\":\"Describing process with id 0 - name w\\u00e9b\\n  status   online\\n\",\"status\":200}]");
+            StringWriter out = new StringWriter();
+
+            assertThat(describe(server, "web-2", out)).isTrue();
+
+            assertThat(out.toString()).isEqualTo("Describing process with id 0 - name w\u00e9b\n  status   online\n");
+            assertThat(requests).hasSize(1);
+            assertThat(requests.get(0)).contains("\"operation\":\"describe\"", "\"arguments\":[\"web-2\"]");
+        }
+    }
+
+    @Test
+    void describeOfAnAppTheDaemonDoesNotKnowGoesToTheFullCliHavingPrintedNothing() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            serve(server, "[{\"error_type\":\"dev.supervisor.god.UnknownTargetException\",\"error\":\"no app web\",\"status\":400}]");
+            StringWriter out = new StringWriter();
+
+            assertThat(describe(server, "web", out)).isFalse();
+            assertThat(out.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void onlyDescribeOfANameAnIdOrAllTakesTheLightEntry() {
+        assertThat(FastCli.describeTarget(new String[]{"describe", "web"})).isEqualTo("web");
+        assertThat(FastCli.describeTarget(new String[]{"show", "0"})).isEqualTo("0");
+        assertThat(FastCli.describeTarget(new String[]{"info", "all"})).isEqualTo("all");
+        assertThat(FastCli.describeTarget(new String[]{"describe", "/we.*/"})).isNull();
+        assertThat(FastCli.describeTarget(new String[]{"describe", "--help"})).isNull();
+        assertThat(FastCli.describeTarget(new String[]{"describe", "web", "--help"})).isNull();
+        assertThat(FastCli.describeTarget(new String[]{"describe"})).isNull();
+        assertThat(FastCli.describeTarget(new String[]{"describe", "a\"b"})).isNull();
+        assertThat(FastCli.describeTarget(new String[]{"list", "web"})).isNull();
+    }
+
     @Test
     void onlyAPlainReloadOfOneAppTakesTheLightEntry() {
         assertThat(FastCli.reloadTarget(new String[]{"reload", "web"})).isEqualTo("web");
