@@ -15,7 +15,8 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * The CLI's entry point. The plain read commands ({@code list} and its aliases, {@code ping}, {@code describe <app>})
+ * The CLI's entry point. The plain read commands ({@code list} and its aliases, {@code ping}, {@code jlist},
+ * {@code describe <app>})
  * and a plain {@code reload <app> [--surge]} (begun, then followed by long polls) are answered here
  * with one Jolokia bulk request over a plain socket ({@link LightHttp}) read by {@link LightJson}, without loading
  * picocli, YAML, Jackson, HttpURLConnection or any daemon class: a CLI start is mostly class loading and
@@ -50,6 +51,13 @@ public final class FastCli {
                 out.flush();
                 // Exit code 0 by returning: System.exit logs through System.Logger (JDK 21+), whose first use
                 // looks for logger providers in every jar of the class path.
+                return;
+            }
+        }
+        if (args.length == 1 && args[0].equals("jlist")) {
+            PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false);
+            if (jlist(System.getenv(), out)) {
+                out.flush();
                 return;
             }
         }
@@ -123,6 +131,55 @@ public final class FastCli {
                 return false;
             }
             out.print(t);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code jlist}: the list, then every instance's environment in one bulk request, written as the full CLI writes
+     * it ({@link LightJlist}). False (having printed nothing) when the full CLI must answer; an instance whose
+     * environment is refused (gone meanwhile) gets none, as in the full CLI.
+     */
+    static boolean jlist(Map<String, String> env, PrintWriter out) {
+        try {
+            String[] daemon = target(env);
+            if (daemon == null) {
+                return false;
+            }
+            Object list = exec(daemon, "\"operation\":\"list\",\"arguments\":[]");
+            if (!(list instanceof List<?> rows)) {
+                return false;
+            }
+            List<Long> ids = new ArrayList<>();
+            StringBuilder bulk = new StringBuilder(128).append('[');
+            for (Object row : rows) {
+                if (!(row instanceof Map<?, ?> p) || !(p.get("id") instanceof Long id)) {
+                    return false;
+                }
+                if (!"draining".equals(p.get("status"))) {
+                    bulk.append(ids.isEmpty() ? "" : ",").append("{\"type\":\"exec\",\"mbean\":\"").append(GOD)
+                            .append("\",\"operation\":\"environment\",\"arguments\":[").append(id.longValue()).append("]}");
+                    ids.add(id);
+                }
+            }
+            Map<Long, String> envs = new java.util.HashMap<>();
+            if (!ids.isEmpty()) {
+                LightHttp.Response r = LightHttp.post(daemon[0], Integer.parseInt(daemon[1]), "/jolokia/", daemon[2],
+                        bulk.append(']').toString().getBytes(StandardCharsets.UTF_8), 2000, JolokiaClient.DEFAULT_READ_TIMEOUT_MILLIS);
+                if (r.status() != 200 || !(LightJson.parse(new String(r.body(), StandardCharsets.UTF_8)) instanceof List<?> answers)
+                        || answers.size() != ids.size()) {
+                    return false;
+                }
+                for (int k = 0; k < ids.size(); k++) {
+                    if (answers.get(k) instanceof Map<?, ?> a && Long.valueOf(200).equals(a.get("status"))
+                            && a.get("value") instanceof String text) {
+                        envs.put(ids.get(k), text);
+                    }
+                }
+            }
+            out.println(LightJlist.write(rows, envs, System.currentTimeMillis()));
             return true;
         } catch (IOException | RuntimeException e) {
             return false;

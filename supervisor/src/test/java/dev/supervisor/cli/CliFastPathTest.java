@@ -140,6 +140,23 @@ class CliFastPathTest {
     }
 
     @Test
+    void jlistIsAnsweredLightlyAndPrintsTheFullClisJson() throws Exception {
+        daemon.godBean().start(Fixtures.appsFile(daemon.home().resolve("apps"), Fixtures.app("pm2like", "say=hi")).toString());
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> daemon.process("pm2like", 0).getStatus().equals("online"));
+            // Every instance stopped: pm_uptime is then the creation time, so nothing moves between the two runs.
+            daemon.godBean().stop("all");
+            Run fast = run("dev.supervisor.cli.FastCli", "jlist");
+            assertThat(fast.code()).isZero();
+            assertLight(fast);
+            assertThat(fast.out()).contains("\"name\":\"pm2like\"", "\"pm2_env\"", "\"env\":{\"")
+                    .isEqualTo(run("dev.supervisor.cli.SupervisorCli", "jlist").out());
+        } finally {
+            daemon.godBean().delete("pm2like");
+        }
+    }
+
+    @Test
     void pingIsAnsweredLightly() throws Exception {
         Run fast = run("dev.supervisor.cli.FastCli", "ping");
         assertThat(fast.code()).isZero();
