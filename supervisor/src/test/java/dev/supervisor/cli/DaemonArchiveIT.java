@@ -45,6 +45,7 @@ class DaemonArchiveIT {
     void tearDown() throws Exception {
         cli("kill");
         daemons.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        RebuildUnderDaemonIT.deleteTree(home); // the snapshot and its archive: ~50 MB
     }
 
     private String cli(String... args) throws IOException, InterruptedException {
