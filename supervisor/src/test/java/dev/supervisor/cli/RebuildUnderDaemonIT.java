@@ -203,6 +203,54 @@ class RebuildUnderDaemonIT {
     }
 
     @Test
+    void updateAfterARebuildMovesTheDaemonToTheNewBuildAndPrunesTheOldCopy() throws Exception {
+        Result start = cli(buildJar(), "start", sleepApp().toString());
+        assertThat(start.code()).as(start.out()).isZero();
+        long oldDaemon = daemonPid();
+        started.add(oldDaemon);
+        appPid(oldDaemon);
+        Path oldSnapshot = snapshotOf(oldDaemon);
+        // Its archive's training run names the snapshot too: let it end first.
+        await("the training run of " + oldSnapshot).atMost(Duration.ofMinutes(3)).until(() -> {
+            try (Stream<Path> s = Files.list(oldSnapshot)) {
+                return s.anyMatch(p -> p.toString().endsWith(".jsa") || p.toString().endsWith(".failed"));
+            }
+        });
+
+        // A rebuild: every jar written anew (another build id), then the old copy is long unused.
+        Path target = Fixtures.projectRoot().resolve("supervisor/target");
+        Files.copy(target.resolve("supervisor.jar"), buildJar(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (Stream<Path> libs = Files.list(target.resolve("lib"))) {
+            for (Path f : libs.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                Files.copy(f, build.resolve("supervisor/target/lib").resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.setLastModifiedTime(oldSnapshot, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(RuntimeSnapshot.RECENT).minusSeconds(60)));
+
+        Result update = cli(buildJar(), "update");
+
+        assertThat(update.code()).as(update.out()).isZero();
+        assertThat(gone(oldDaemon)).isTrue();
+        long newDaemon = daemonPid();
+        started.add(newDaemon);
+        assertThat(newDaemon).isNotEqualTo(oldDaemon);
+        long app = appPid(newDaemon); // resurrected under the new daemon
+        assertThat(app).isPositive();
+        assertThat(snapshotOf(newDaemon)).isNotEqualTo(oldSnapshot).exists();
+        assertThat(oldSnapshot).as("the old build's copy, used by no process any more").doesNotExist();
+    }
+
+    /** The snapshot directory the daemon runs from, read from its command line. */
+    private Path snapshotOf(long daemon) throws IOException {
+        String cmd = daemonCommandLine(daemon);
+        String runtime = home.resolve("runtime") + "/";
+        int at = cmd.indexOf(runtime);
+        assertThat(at).as(cmd).isNotNegative();
+        return Path.of(cmd.substring(at, cmd.indexOf("/supervisor.jar", at)));
+    }
+
+    @Test
     void sigtermAfterARebuildStopsTheAppsAndExitsZero() throws Exception {
         // bin/supervisor daemon: the foreground daemon of a boot unit or a container.
         ProcessBuilder pb = new ProcessBuilder(build.resolve("bin/supervisor").toString(), "daemon")
