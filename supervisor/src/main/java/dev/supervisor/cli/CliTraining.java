@@ -57,6 +57,12 @@ public final class CliTraining {
                             throw new IllegalStateException("the light entry refused '" + command + "' in training");
                         }
                     }
+                    if (!FastCli.jlist(env, sink)) {
+                        throw new IllegalStateException("the light entry refused 'jlist' in training");
+                    }
+                    if (!FastCli.describe("web", env, sink)) {
+                        throw new IllegalStateException("the light entry refused 'describe web' in training");
+                    }
                     if (FastCli.reload("web", k == 1, env, sink, sink) != 0) {
                         throw new IllegalStateException("the light entry refused 'reload web' in training");
                     }
@@ -135,6 +141,10 @@ public final class CliTraining {
             } else if (entry.contains("\"reloadProgress\"")) {
                 value = "{\"ticket\":\"t-1\",\"lines\":[\"web[0]: ready in 300 ms, old pid 4242 stopped\",\"warning: slow\"],"
                         + "\"next\":2,\"finished\":true,\"results\":[{\"app\":\"web\",\"outcome\":\"done\",\"reason\":\"\"}]}";
+            } else if (entry.contains("\"environment\"")) {
+                value = "\"PATH=/usr/bin:/bin\\nPORT=3001\\n\"";
+            } else if (entry.contains("\"describe\"")) {
+                value = "\"Describing process with id 0 - name web\\n  status  online\\n\"";
             } else if (entry.contains("\"ping\"")) {
                 value = "\"pong\"";
             } else if (entry.contains("DumpStatus")) {

@@ -26,20 +26,27 @@ final class DaemonLauncher {
     private DaemonLauncher() {
     }
 
-    static void start(DaemonSettings settings, Runnable ping) {
+    static void start(DaemonSettings settings, Runnable ping, java.io.PrintWriter warn) {
         Path out = settings.home().resolve("daemon.out");
-        List<String> cmd = new ArrayList<>();
-        cmd.add("/usr/bin/setsid");
         // bin/supervisor may run the CLI on a JDK 25 (its AOT cache) and names the default java for the daemon.
         String daemonJava = System.getenv("SUPERVISOR_DAEMON_JAVA");
-        cmd.add(daemonJava != null && !daemonJava.isBlank() ? daemonJava
-                : Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String opts = System.getenv().getOrDefault("SUPERVISOR_DAEMON_OPTS", DEFAULT_OPTS);
-        cmd.addAll(Arrays.stream(opts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
-        cmd.add("-Dsupervisor.install=" + settings.installDir());
-        cmd.add("-Dlog4j.configurationFile=" + settings.installDir().resolve("conf/log4j2.xml"));
+        String java = daemonJava != null && !daemonJava.isBlank() ? daemonJava
+                : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> opts = opts(System.getenv().getOrDefault("SUPERVISOR_DAEMON_OPTS", DEFAULT_OPTS));
+        List<String> props = props(settings.installDir());
+        // A copy of the build under the home: a rebuild under the running daemon cannot take its classes away.
+        String classPath = RuntimeSnapshot.daemonClassPath(settings.home(), warn);
+        DaemonArchive archive = DaemonArchive.forDaemon(settings.home(), classPath, java, opts);
+        List<String> cmd = new ArrayList<>();
+        cmd.add("/usr/bin/setsid");
+        cmd.add(java);
+        cmd.addAll(opts);
+        if (archive != null) {
+            cmd.addAll(archive.useFlags());
+        }
+        cmd.addAll(props);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add("dev.supervisor.daemon.Daemon");
         try {
             PrivateFiles.createDirectories(settings.home());
@@ -53,6 +60,9 @@ final class DaemonLauncher {
             while (System.currentTimeMillis() < deadline) {
                 try {
                     ping.run();
+                    if (archive != null) {
+                        archive.trainInBackground(java, opts, props); // once it answers: never delays a start
+                    }
                     return;
                 } catch (DaemonUnreachable e) {
                     if (p.waitFor(50, TimeUnit.MILLISECONDS)) {
@@ -67,6 +77,17 @@ final class DaemonLauncher {
             Thread.currentThread().interrupt();
             throw new DaemonError("interrupted while starting the daemon");
         }
+    }
+
+    /** SUPERVISOR_DAEMON_OPTS as JVM arguments (split on blanks, as the shell in bin/supervisor does). */
+    static List<String> opts(String opts) {
+        return Arrays.stream(opts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The daemon's system properties: its installation and log4j's configuration there. */
+    static List<String> props(Path installDir) {
+        return List.of("-Dsupervisor.install=" + installDir,
+                "-Dlog4j.configurationFile=" + installDir.resolve("conf/log4j2.xml"));
     }
 
     private static String tail(Path file) {

@@ -15,8 +15,9 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * The CLI's entry point. The plain read commands ({@code list} and its aliases, {@code ping}) and a plain
- * {@code reload <app> [--surge]} (begun, then followed by long polls) are answered here
+ * The CLI's entry point. The plain read commands ({@code list} and its aliases, {@code ping}, {@code jlist},
+ * {@code describe <app>})
+ * and a plain {@code reload <app> [--surge]} (begun, then followed by long polls) are answered here
  * with one Jolokia bulk request over a plain socket ({@link LightHttp}) read by {@link LightJson}, without loading
  * picocli, YAML, Jackson, HttpURLConnection or any daemon class: a CLI start is mostly class loading and
  * initialisation (stack.md). For the same reason this path avoids regular expressions, String.format, lambdas and
@@ -28,6 +29,7 @@ import java.util.Set;
 public final class FastCli {
     private static final String GOD = "supervisor:type=God"; // ObjectNames.GOD, not loaded here;
     private static final Set<String> LIST = Set.of("list", "ls", "status", "l");
+    private static final Set<String> DESCRIBE = Set.of("describe", "show", "info");
     /** daemon.yml's known settings (DaemonSettingsLoader.FIELDS): an unknown one is the full CLI's error to report. */
     private static final Set<String> FIELDS = Set.of("bind", "jolokia_port", "console_port", "console_enabled",
             "jmx_port", "jmx_host", "jmx_tls", "log_max_size", "log_retain", "front_bind",
@@ -49,6 +51,20 @@ public final class FastCli {
                 out.flush();
                 // Exit code 0 by returning: System.exit logs through System.Logger (JDK 21+), whose first use
                 // looks for logger providers in every jar of the class path.
+                return;
+            }
+        }
+        if (args.length == 1 && args[0].equals("jlist")) {
+            PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false);
+            if (jlist(System.getenv(), out)) {
+                out.flush();
+                return;
+            }
+        }
+        if (describeTarget(args) != null) {
+            PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false);
+            if (describe(describeTarget(args), System.getenv(), out)) {
+                out.flush();
                 return;
             }
         }
@@ -86,6 +102,88 @@ public final class FastCli {
             target = args[k];
         }
         return target;
+    }
+
+    /**
+     * The target of {@code describe|show|info <target>} when it is an app name, an id or {@code all}; null for
+     * anything else (a regex, an option): the full CLI's.
+     */
+    static String describeTarget(String[] args) {
+        if (args.length != 2 || !DESCRIBE.contains(args[0]) || args[1].startsWith("-") || !plain(args[1], "-_")) {
+            return null;
+        }
+        return args[1];
+    }
+
+    /**
+     * {@code describe <target>}: the daemon's text, printed as the full CLI prints it. False (having printed nothing)
+     * for any error answer, e.g. an unknown app: the full CLI then asks again and reports it. A describe changes
+     * nothing, so asking twice is harmless.
+     */
+    static boolean describe(String target, Map<String, String> env, PrintWriter out) {
+        try {
+            String[] daemon = target(env);
+            if (daemon == null) {
+                return false;
+            }
+            Object text = exec(daemon, "\"operation\":\"describe\",\"arguments\":[\"".concat(target).concat("\"]"));
+            if (!(text instanceof String t)) {
+                return false;
+            }
+            out.print(t);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code jlist}: the list, then every instance's environment in one bulk request, written as the full CLI writes
+     * it ({@link LightJlist}). False (having printed nothing) when the full CLI must answer; an instance whose
+     * environment is refused (gone meanwhile) gets none, as in the full CLI.
+     */
+    static boolean jlist(Map<String, String> env, PrintWriter out) {
+        try {
+            String[] daemon = target(env);
+            if (daemon == null) {
+                return false;
+            }
+            Object list = exec(daemon, "\"operation\":\"list\",\"arguments\":[]");
+            if (!(list instanceof List<?> rows)) {
+                return false;
+            }
+            List<Long> ids = new ArrayList<>();
+            StringBuilder bulk = new StringBuilder(128).append('[');
+            for (Object row : rows) {
+                if (!(row instanceof Map<?, ?> p) || !(p.get("id") instanceof Long id)) {
+                    return false;
+                }
+                if (!"draining".equals(p.get("status"))) {
+                    bulk.append(ids.isEmpty() ? "" : ",").append("{\"type\":\"exec\",\"mbean\":\"").append(GOD)
+                            .append("\",\"operation\":\"environment\",\"arguments\":[").append(id.longValue()).append("]}");
+                    ids.add(id);
+                }
+            }
+            Map<Long, String> envs = new java.util.HashMap<>();
+            if (!ids.isEmpty()) {
+                LightHttp.Response r = LightHttp.post(daemon[0], Integer.parseInt(daemon[1]), "/jolokia/", daemon[2],
+                        bulk.append(']').toString().getBytes(StandardCharsets.UTF_8), 2000, JolokiaClient.DEFAULT_READ_TIMEOUT_MILLIS);
+                if (r.status() != 200 || !(LightJson.parse(new String(r.body(), StandardCharsets.UTF_8)) instanceof List<?> answers)
+                        || answers.size() != ids.size()) {
+                    return false;
+                }
+                for (int k = 0; k < ids.size(); k++) {
+                    if (answers.get(k) instanceof Map<?, ?> a && Long.valueOf(200).equals(a.get("status"))
+                            && a.get("value") instanceof String text) {
+                        envs.put(ids.get(k), text);
+                    }
+                }
+            }
+            out.println(LightJlist.write(rows, envs, System.currentTimeMillis()));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean surge(String[] args) {

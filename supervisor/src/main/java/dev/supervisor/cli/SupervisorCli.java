@@ -147,7 +147,7 @@ public final class SupervisorCli {
                 if (client == null) {
                     throw new DaemonUnreachable("not answering yet");
                 }
-            });
+            }, err);
         }
         return client;
     }

@@ -26,9 +26,14 @@ public final class DaemonSettingsLoader {
     private DaemonSettingsLoader() {
     }
 
-    public static DaemonSettings load(Map<String, String> env, Path installDir) {
-        Path home = Path.of(env.getOrDefault("SUPERVISOR_HOME", System.getProperty("user.home") + "/.supervisor"))
+    /** The state directory: {@code SUPERVISOR_HOME}, else {@code ~/.supervisor}. */
+    public static Path home(Map<String, String> env) {
+        return Path.of(env.getOrDefault("SUPERVISOR_HOME", System.getProperty("user.home") + "/.supervisor"))
                 .toAbsolutePath().normalize();
+    }
+
+    public static DaemonSettings load(Map<String, String> env, Path installDir) {
+        Path home = home(env);
         Path file = home.resolve("daemon.yml");
         if (!Files.isRegularFile(file)) {
             file = installDir.resolve("conf/daemon.yml");

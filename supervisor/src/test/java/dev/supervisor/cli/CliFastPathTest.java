@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The CLI's entry (FastCli) in its own JVM against a real daemon: {@code list} and {@code ping} answered without
+ * The CLI's entry (FastCli) in its own JVM against a real daemon: {@code list}, {@code ping} and {@code describe} answered without
  * loading picocli, YAML, Jackson's tree model or any daemon class, printing exactly what the full CLI prints.
  */
 class CliFastPathTest {
@@ -113,6 +113,46 @@ class CliFastPathTest {
             assertThat(r.get(2).asText()).isEqualTo(p.getNamespace());
             assertThat(r.get(6).asText()).isEqualTo(p.getStatus());
             assertThat(r.get(9).asInt()).isEqualTo(p.getPrivatePort());
+        }
+    }
+
+    @Test
+    void describeIsAnsweredLightlyAndPrintsTheFullClisTextAnUnknownAppGoesToTheFullCli() throws Exception {
+        daemon.godBean().start(Fixtures.appsFile(daemon.home().resolve("apps"), Fixtures.app("quiet", "say=hi")).toString());
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> daemon.process("quiet", 0).getStatus().equals("online"));
+            // Stopped: nothing in its description moves between the two runs.
+            daemon.godBean().stop("quiet");
+            for (String alias : new String[]{"describe", "show", "info"}) {
+                Run fast = run("dev.supervisor.cli.FastCli", alias, "quiet");
+                assertThat(fast.code()).isZero();
+                assertLight(fast);
+                assertThat(fast.out()).contains("quiet", "stopped").isEqualTo(run("dev.supervisor.cli.SupervisorCli", "describe", "quiet").out());
+            }
+
+            Run unknown = run("dev.supervisor.cli.FastCli", "describe", "nosuchapp");
+            assertThat(unknown.code()).isEqualTo(1);
+            assertThat(unknown.classes()).contains("dev.supervisor.cli.SupervisorCli");
+            assertThat(unknown.out()).isEmpty();
+        } finally {
+            daemon.godBean().delete("quiet");
+        }
+    }
+
+    @Test
+    void jlistIsAnsweredLightlyAndPrintsTheFullClisJson() throws Exception {
+        daemon.godBean().start(Fixtures.appsFile(daemon.home().resolve("apps"), Fixtures.app("pm2like", "say=hi")).toString());
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> daemon.process("pm2like", 0).getStatus().equals("online"));
+            // Every instance stopped: pm_uptime is then the creation time, so nothing moves between the two runs.
+            daemon.godBean().stop("all");
+            Run fast = run("dev.supervisor.cli.FastCli", "jlist");
+            assertThat(fast.code()).isZero();
+            assertLight(fast);
+            assertThat(fast.out()).contains("\"name\":\"pm2like\"", "\"pm2_env\"", "\"env\":{\"")
+                    .isEqualTo(run("dev.supervisor.cli.SupervisorCli", "jlist").out());
+        } finally {
+            daemon.godBean().delete("pm2like");
         }
     }
 

@@ -180,6 +180,104 @@ class FastCliTest {
         }
     }
 
+    private boolean describe(ServerSocket server, String target, StringWriter out) throws IOException {
+        Files.writeString(home.resolve("credentials"), "username=admin\npassword=secret\n");
+        Files.writeString(home.resolve("daemon.yml"), "bind: 127.0.0.1\njolokia_port: " + server.getLocalPort() + "\n");
+        PrintWriter o = new PrintWriter(out);
+        boolean answered = FastCli.describe(target, Map.of("SUPERVISOR_HOME", home.toString()), o);
+        o.flush();
+        return answered;
+    }
+
+    @Test
+    void describePrintsTheDaemonsTextAsItIs() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+            serveInTurn(server, requests, "[{\"value\":\"Describing process with id 0 - name w\\u00e9b\\n  status   online\\n\",\"status\":200}]");
+            StringWriter out = new StringWriter();
+
+            assertThat(describe(server, "web-2", out)).isTrue();
+
+            assertThat(out.toString()).isEqualTo("Describing process with id 0 - name w\u00e9b\n  status   online\n");
+            assertThat(requests).hasSize(1);
+            assertThat(requests.get(0)).contains("\"operation\":\"describe\"", "\"arguments\":[\"web-2\"]");
+        }
+    }
+
+    @Test
+    void describeOfAnAppTheDaemonDoesNotKnowGoesToTheFullCliHavingPrintedNothing() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            serve(server, "[{\"error_type\":\"dev.supervisor.god.UnknownTargetException\",\"error\":\"no app web\",\"status\":400}]");
+            StringWriter out = new StringWriter();
+
+            assertThat(describe(server, "web", out)).isFalse();
+            assertThat(out.toString()).isEmpty();
+        }
+    }
+
+    @Test
+    void onlyDescribeOfANameAnIdOrAllTakesTheLightEntry() {
+        assertThat(FastCli.describeTarget(new String[]{"describe", "web"})).isEqualTo("web");
+        assertThat(FastCli.describeTarget(new String[]{"show", "0"})).isEqualTo("0");
+        assertThat(FastCli.describeTarget(new String[]{"info", "all"})).isEqualTo("all");
+        assertThat(FastCli.describeTarget(new String[]{"describe", "/we.*/"})).isNull();
+        assertThat(FastCli.describeTarget(new String[]{"describe", "--help"})).isNull();
+        assertThat(FastCli.describeTarget(new String[]{"describe", "web", "--help"})).isNull();
+        assertThat(FastCli.describeTarget(new String[]{"describe"})).isNull();
+        assertThat(FastCli.describeTarget(new String[]{"describe", "a\"b"})).isNull();
+        assertThat(FastCli.describeTarget(new String[]{"list", "web"})).isNull();
+    }
+
+    @Test
+    void jlistWritesWhatTheFullClisJacksonWritesWithEachEnvironment() throws Exception {
+        // Stopped, errored, with and without a port, a draining one (left out), odd strings and a missing member.
+        String list = "[{\"id\":0,\"name\":\"web\",\"namespace\":\"default\",\"status\":\"stopped\",\"pid\":0,"
+                + "\"uptimeMillis\":0,\"restarts\":3,\"unstableRestarts\":1,\"lastExit\":\"exit code 3\",\"instanceIndex\":0,"
+                + "\"privatePort\":3001,\"outLog\":\"/tmp/web-out.log\",\"errLog\":\"/tmp/web-error.log\",\"createdAt\":1796092862913,"
+                + "\"cpuPercent\":12.3,\"memoryBytes\":47395635},"
+                + "{\"id\":1,\"name\":\"w\\u00e9b \\\"q\\\"\",\"namespace\":\"ns\",\"status\":\"errored\",\"pid\":0,"
+                + "\"uptimeMillis\":0,\"restarts\":0,\"unstableRestarts\":0,\"lastExit\":null,\"instanceIndex\":1,"
+                + "\"privatePort\":0,\"outLog\":\"/tmp/a\\\\b.log\",\"createdAt\":1796092862999,\"cpuPercent\":0,\"memoryBytes\":0},"
+                + "{\"id\":2,\"name\":\"web\",\"namespace\":\"default\",\"status\":\"draining\",\"pid\":77,"
+                + "\"uptimeMillis\":0,\"restarts\":0,\"createdAt\":1,\"cpuPercent\":1.0E-5,\"memoryBytes\":1}]";
+        String env0 = "PATH=/usr/bin\nQUOTED=say \"hi\"\\there\nCTRL=\u0001\t\u001f end\nUNI=\u00e9\u2028\nEMPTY=\nA=B=C\n";
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            serveInTurn(server, requests, "[{\"value\":" + list + ",\"status\":200}]",
+                    "[{\"value\":" + json.writeValueAsString(env0) + ",\"status\":200},"
+                            + "{\"error_type\":\"dev.supervisor.god.UnknownTargetException\",\"error\":\"gone\",\"status\":400}]");
+            Files.writeString(home.resolve("credentials"), "username=admin\npassword=secret\n");
+            Files.writeString(home.resolve("daemon.yml"), "bind: 127.0.0.1\njolokia_port: " + server.getLocalPort() + "\n");
+            StringWriter out = new StringWriter();
+            PrintWriter w = new PrintWriter(out);
+
+            assertThat(FastCli.jlist(Map.of("SUPERVISOR_HOME", home.toString()), w)).isTrue();
+            w.flush();
+
+            // What SupervisorCli's jlist prints for the same answers.
+            String full = json.writeValueAsString(Pm2Json.convert(json.readTree(list),
+                    id -> id == 0 ? SupervisorCli.parseEnv(env0) : null)) + System.lineSeparator();
+            assertThat(out.toString()).isEqualTo(full).contains("\"exit_code\":3", "\"PORT\":3001", "\\u0001");
+            assertThat(requests).hasSize(2);
+            assertThat(requests.get(1)).contains("\"operation\":\"environment\",\"arguments\":[0]", "\"arguments\":[1]")
+                    .doesNotContain("\"arguments\":[2]");
+        }
+    }
+
+    @Test
+    void jlistGoesToTheFullCliWhenTheListIsRefused() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            serve(server, "[{\"error_type\":\"java.lang.IllegalStateException\",\"error\":\"busy\",\"status\":500}]");
+            Files.writeString(home.resolve("credentials"), "username=admin\npassword=secret\n");
+            Files.writeString(home.resolve("daemon.yml"), "bind: 127.0.0.1\njolokia_port: " + server.getLocalPort() + "\n");
+            StringWriter out = new StringWriter();
+
+            assertThat(FastCli.jlist(Map.of("SUPERVISOR_HOME", home.toString()), new PrintWriter(out))).isFalse();
+            assertThat(out.toString()).isEmpty();
+        }
+    }
+
     @Test
     void onlyAPlainReloadOfOneAppTakesTheLightEntry() {
         assertThat(FastCli.reloadTarget(new String[]{"reload", "web"})).isEqualTo("web");
