@@ -30,6 +30,7 @@ import java.util.List;
 final class DaemonArchive {
     /** A training run's claim (its archive being written) older than this was left by a run that died. */
     private static final Duration STALE = Duration.ofMinutes(15);
+    static final String SWITCH = "SUPERVISOR_DAEMON_ARCHIVE";
 
     private final Path file;
 
@@ -39,11 +40,13 @@ final class DaemonArchive {
 
     /**
      * The archive for a daemon run by {@code java} with {@code opts} from {@code classPath}; null when the class
-     * path is not a snapshot's jar under {@code home} (a daemon from classes directories gets no archive).
+     * path is not a snapshot's jar under {@code home} (a daemon from classes directories gets no archive), or when
+     * {@value #SWITCH} is {@code off} (neither used nor made: for a machine that must not run a training daemon).
      */
     static DaemonArchive forDaemon(Path home, String classPath, String java, List<String> opts) {
         Path runtime = home.resolve("runtime");
-        if (classPath.contains(File.pathSeparator) || !classPath.startsWith(runtime + File.separator)) {
+        if ("off".equals(System.getenv(SWITCH))
+                || classPath.contains(File.pathSeparator) || !classPath.startsWith(runtime + File.separator)) {
             return null;
         }
         try {

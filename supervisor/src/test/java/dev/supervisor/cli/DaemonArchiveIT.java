@@ -45,7 +45,7 @@ class DaemonArchiveIT {
     void tearDown() throws Exception {
         cli("kill");
         daemons.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-        RebuildUnderDaemonIT.deleteTree(home); // the snapshot and its archive: ~50 MB
+        Fixtures.deleteTree(home); // the snapshot and its archive: ~50 MB
     }
 
     private String cli(String... args) throws IOException, InterruptedException {
@@ -127,5 +127,18 @@ class DaemonArchiveIT {
         assertThat(commandLine(second)).contains("-XX:SharedArchiveFile=" + archive);
         assertThat(maps(second)).doesNotContain(archive.toString());
         assertThat(Files.readString(home.resolve("daemon.out"))).doesNotContain("cds", "shared archive", "CDS");
+    }
+
+    @Test
+    void switchedOffNoArchiveIsMadeOrUsed() throws Exception {
+        env.put("SUPERVISOR_DAEMON_ARCHIVE", "off");
+        long first = startDaemon();
+
+        // A training run claims its archive (.tmp) before the command that started the daemon returns.
+        assertThat(commandLine(first)).doesNotContain("SharedArchiveFile");
+        try (Stream<Path> s = Files.list(snapshot())) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList())
+                    .noneMatch(n -> n.contains(".jsa"));
+        }
     }
 }

@@ -58,17 +58,7 @@ class RebuildUnderDaemonIT {
         for (long pid : started) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
-        deleteTree(scratch); // two copies of the build: ~50 MB
-    }
-
-    static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                p.toFile().delete();
-            }
-        } catch (IOException | RuntimeException e) {
-            // best effort: a background training run may still be writing there
-        }
+        Fixtures.deleteTree(scratch); // two copies of the build: ~50 MB
     }
 
     /** bin/, conf/, supervisor.jar, its lib/ and the example's jar (bin/supervisor builds when it is missing). */

@@ -41,11 +41,15 @@ class DaemonProcessIT {
         env.put("SUPERVISOR_JOLOKIA_PORT", Integer.toString(Fixtures.freePort()));
         env.put("SUPERVISOR_CONSOLE_PORT", Integer.toString(Fixtures.freePort()));
         env.put("SUPERVISOR_METRICS_PORT", Integer.toString(Fixtures.freePort()));
+
+        // No training daemon per home (cli/DaemonArchive): DaemonArchiveIT covers the archive.
+        env.put("SUPERVISOR_DAEMON_ARCHIVE", "off");
     }
 
     @AfterEach
     void tearDown() {
         cli("kill");
+        Fixtures.deleteTree(home.resolve("runtime")); // the daemon's copy of the build; logs stay for a post-mortem
     }
 
     private Result cli(String... args) {

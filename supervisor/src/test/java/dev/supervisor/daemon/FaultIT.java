@@ -57,6 +57,9 @@ class FaultIT {
         env.put("SUPERVISOR_JOLOKIA_PORT", Integer.toString(Fixtures.freePort()));
         env.put("SUPERVISOR_CONSOLE_PORT", Integer.toString(Fixtures.freePort()));
         env.put("SUPERVISOR_CONSOLE_ENABLED", "false");
+
+        // No training daemon per home (cli/DaemonArchive): DaemonArchiveIT covers the archive.
+        env.put("SUPERVISOR_DAEMON_ARCHIVE", "off");
     }
 
     @AfterEach
@@ -64,6 +67,7 @@ class FaultIT {
         cli("kill");
         // Whatever a failed test left: never leave processes behind on a shared machine.
         appPids(null).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        Fixtures.deleteTree(home.resolve("runtime")); // the daemon's copy of the build; logs stay for a post-mortem
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------

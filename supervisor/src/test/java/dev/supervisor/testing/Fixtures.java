@@ -27,6 +27,23 @@ public final class Fixtures {
         return Files.exists(p.resolve("conf")) ? p : p.getParent();
     }
 
+    /**
+     * Deletes a directory and all below it, best effort (a background training run may still be writing there):
+     * the daemon's copy of the build in a test's home is ~24 MB.
+     */
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                p.toFile().delete();
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // best effort
+        }
+    }
+
     public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

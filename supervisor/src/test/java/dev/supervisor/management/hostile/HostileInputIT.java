@@ -54,6 +54,8 @@ class HostileInputIT {
         env.put("SUPERVISOR_HOME", home.toString());
         env.put("SUPERVISOR_JOLOKIA_PORT", Integer.toString(jolokiaPort));
         env.put("SUPERVISOR_CONSOLE_PORT", Integer.toString(consolePort));
+        // No training daemon per home (cli/DaemonArchive): DaemonArchiveIT covers the archive.
+        env.put("SUPERVISOR_DAEMON_ARCHIVE", "off");
         Map<String, Object> web = Fixtures.app("web", "listen");
         web.put("port", frontPort);
         web.put("listen_timeout", "30s");
@@ -69,6 +71,7 @@ class HostileInputIT {
     @AfterAll
     void stopDaemon() {
         cli("kill");
+        Fixtures.deleteTree(home.resolve("runtime")); // the daemon's copy of the build; logs stay for a post-mortem
     }
 
     @AfterEach
