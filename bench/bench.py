@@ -56,8 +56,8 @@ class Daemon:
 
 
 def wrk(url, seconds, connections=32):
-    out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
+                          "-s", os.path.join(ROOT, "bench", "wrk-tail.lua"), url], capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
@@ -68,7 +68,9 @@ def wrk(url, seconds, connections=32):
         m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
         v, unit = float(m.group(1)), m.group(2)
         return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
-    return {"rps": rps, "total": total, "non2xx": non2xx, "errors": errs, "p50": lat(50), "p99": lat(99)}
+    tail = re.search(r"tail-us p99.9 (\d+) max (\d+)", out)
+    return {"rps": rps, "total": total, "non2xx": non2xx, "errors": errs, "p50": lat(50), "p90": lat(90), "p99": lat(99),
+            "p999": int(tail.group(1)) / 1000 if tail else float("nan"), "max": int(tail.group(2)) / 1000 if tail else float("nan")}
 
 
 def reload_under_load(instances):
