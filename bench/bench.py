@@ -17,7 +17,22 @@ DURATION = 10 if QUICK else 20
 ROUNDS = 2 if QUICK else 3
 
 
+_port_range = [int(os.environ.get("BENCH_PORTS", "0") or 0), 0]
+
+
 def free_port():
+    """BENCH_PORTS=N: a free port among N .. N+999 (a range of one's own on a shared machine); else an ephemeral one."""
+    base = _port_range[0]
+    while base:
+        p = base + _port_range[1] % 1000
+        _port_range[1] += 1
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", p))
+            return p
+        except OSError:
+            if _port_range[1] > 2000:
+                raise SystemExit(f"bench: no free port in {base}..{base + 999}")
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     p = s.getsockname()[1]
