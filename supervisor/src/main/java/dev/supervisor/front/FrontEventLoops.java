@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
 public final class FrontEventLoops implements AutoCloseable {
     /**
      * Half the cores, at least one: the front shares the machine with its backends (and, here, the load generator).
-     * Measured on 2 cores (docs/BENCHMARKS.md, h13-front): one loop has a p99 of 4.4 ms where two had 9–32 ms, at
-     * the same throughput. One thread moves ~50k req/s here; two loops on two cores add a wake-up per event to a
-     * core that is already busy, and the tail is their wait for it.
+     * Measured on 2 cores (docs/BENCHMARKS.md, h13-front): one loop's p99 was below two loops' in three of four
+     * interleaved runs (4.4 against 9.2 ms in the clearest). One thread moves ~50k req/s here; two loops on two cores
+     * add a wake-up per event to a core that is already busy, and the tail is their wait for it.
      */
     public static final int DEFAULT_THREADS = defaultThreads(Runtime.getRuntime().availableProcessors(),
             System.getProperty("supervisor.front.threads"));
