@@ -10,7 +10,8 @@ import java.net.InetSocketAddress;
  */
 public final class FrontProbe {
     public static void main(String[] args) throws Exception {
-        FrontEventLoops loops = new FrontEventLoops(Integer.getInteger("probe.threads", FrontEventLoops.DEFAULT_THREADS));
+        FrontEventLoops loops = Integer.getInteger("probe.threads") == null ? new FrontEventLoops()
+                : new FrontEventLoops(Integer.getInteger("probe.threads"));
         HttpFront front = new HttpFront("probe", new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), loops);
         front.start();
         for (int i = 1; i < args.length; i++) {

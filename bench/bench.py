@@ -17,7 +17,22 @@ DURATION = 10 if QUICK else 20
 ROUNDS = 2 if QUICK else 3
 
 
+_port_range = [int(os.environ.get("BENCH_PORTS", "0") or 0), 0]
+
+
 def free_port():
+    """BENCH_PORTS=N: a free port among N .. N+999 (a range of one's own on a shared machine); else an ephemeral one."""
+    base = _port_range[0]
+    while base:
+        p = base + _port_range[1] % 1000
+        _port_range[1] += 1
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", p))
+            return p
+        except OSError:
+            if _port_range[1] > 2000:
+                raise SystemExit(f"bench: no free port in {base}..{base + 999}")
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     p = s.getsockname()[1]
@@ -56,8 +71,8 @@ class Daemon:
 
 
 def wrk(url, seconds, connections=32):
-    out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
+                          "-s", os.path.join(ROOT, "bench", "wrk-tail.lua"), url], capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
@@ -68,7 +83,9 @@ def wrk(url, seconds, connections=32):
         m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
         v, unit = float(m.group(1)), m.group(2)
         return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
-    return {"rps": rps, "total": total, "non2xx": non2xx, "errors": errs, "p50": lat(50), "p99": lat(99)}
+    tail = re.search(r"tail-us p99.9 (\d+) max (\d+)", out)
+    return {"rps": rps, "total": total, "non2xx": non2xx, "errors": errs, "p50": lat(50), "p90": lat(90), "p99": lat(99),
+            "p999": int(tail.group(1)) / 1000 if tail else float("nan"), "max": int(tail.group(2)) / 1000 if tail else float("nan")}
 
 
 def reload_under_load(instances):

@@ -98,16 +98,17 @@ def main():
             lat[name] = statistics.median(B.wrk(f"http://127.0.0.1:{port}/", 3, connections=1)["p50"] for _ in range(rounds))
         print(f"# front A/B, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {rounds} rounds x {seconds} s after {warmup or seconds} s of warm-up, "
               f"wrk -c32, load average {os.getloadavg()[0]:.1f}")
-        print("| variant | req/s | × nginx | p99 ms | CPU/request | sequential p50 µs (+ over direct) | RSS MiB |")
-        print("|---|---|---|---|---|---|---|")
+        print("| variant | req/s | × nginx | p90 ms | p99 ms | p99.9 ms | CPU/request | sequential p50 µs (+ over direct) | RSS MiB |")
+        print("|---|---|---|---|---|---|---|---|---|")
         ng_rps = statistics.median(r["rps"] for r in results["nginx"])
         direct = lat["direct (1 backend)"]
         for name, rs in results.items():
             rps = statistics.median(r["rps"] for r in rs)
-            print(f"| {name} | {rps:.0f} | {rps / ng_rps:.2f} | {statistics.median(r['p99'] for r in rs):.2f} | "
+            med = lambda k: statistics.median(r[k] for r in rs)
+            print(f"| {name} | {rps:.0f} | {rps / ng_rps:.2f} | {med('p90'):.2f} | {med('p99'):.2f} | {med('p999'):.2f} | "
                   f"{statistics.median(r['cpu_us'] for r in rs):.1f} µs | {lat[name] * 1000:.0f} (+{(lat[name] - direct) * 1000:.0f}) | "
                   f"{sum(rss_mib(p) for p in targets[name][1]):.0f} |")
-        print("rounds:", {k: [round(r["rps"]) for r in v] for k, v in results.items()})
+        print("rounds (req/s, p99 ms):", {k: [(round(r["rps"]), r["p99"]) for r in v] for k, v in results.items()})
     finally:
         for p in procs:
             p.terminate()

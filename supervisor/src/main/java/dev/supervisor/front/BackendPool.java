@@ -1,11 +1,13 @@
 package dev.supervisor.front;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The backends a front routes to. Event loops read the member list on every request without locking (a volatile
@@ -16,6 +18,21 @@ final class BackendPool {
     /** Members plus removed backends still draining, for in-flight counts. */
     private final Map<Backend, BackendSlot> tracked = new ConcurrentHashMap<>();
     private final AtomicInteger nextStart = new AtomicInteger();
+    private final Duration warmUp;
+    private final LongSupplier clock;
+
+    BackendPool() {
+        this(Duration.ZERO, System::nanoTime);
+    }
+
+    /**
+     * @param warmUp how long a backend that joins beside a settled member takes to get its full share
+     * @param clock  System.nanoTime, or a test's
+     */
+    BackendPool(Duration warmUp, LongSupplier clock) {
+        this.warmUp = warmUp;
+        this.clock = clock;
+    }
 
     List<BackendSlot> members() {
         return members;
@@ -37,7 +54,14 @@ final class BackendPool {
                 return false;
             }
         }
-        BackendSlot slot = new BackendSlot(backend);
+        // Warm-up only beside a member that has been serving for a warm-up or longer (a reload, a restart): it
+        // takes the rest meanwhile. Instances that start together (an app's start) share from the first request.
+        long now = clock.getAsLong();
+        boolean besideSettled = false;
+        for (BackendSlot member : members) {
+            besideSettled |= member.settled(now, warmUp.toNanos());
+        }
+        BackendSlot slot = new BackendSlot(backend, now, besideSettled ? warmUp : Duration.ZERO);
         List<BackendSlot> next = new ArrayList<>(members);
         next.add(slot);
         tracked.put(backend, slot);
@@ -80,8 +104,8 @@ final class BackendPool {
     }
 
     /**
-     * The member with the least work in flight, skipping {@code excluded}; ties go round robin so that idle
-     * backends share new work evenly. Null when no member is left.
+     * The member with the least work in flight for its weight (a backend in its warm-up weighs less), skipping
+     * {@code excluded}; ties go round robin so that idle backends share new work evenly. Null when no member is left.
      */
     BackendSlot pickLeastBusy(List<BackendSlot> excluded) {
         return pick(excluded, true);
@@ -103,8 +127,10 @@ final class BackendPool {
             return excluded != null && excluded.contains(only) ? null : only;
         }
         int start = Math.floorMod(nextStart.getAndIncrement(), size);
+        long now = leastBusy ? clock.getAsLong() : 0;
         BackendSlot best = null;
-        int bestActive = Integer.MAX_VALUE;
+        long bestLoad = 0;
+        int bestWeight = 1;
         for (int i = 0; i < size; i++) {
             BackendSlot slot = current.get((start + i) % size);
             if (excluded != null && excluded.contains(slot)) {
@@ -113,10 +139,13 @@ final class BackendPool {
             if (!leastBusy) {
                 return slot;
             }
-            int active = slot.active();
-            if (active < bestActive) {
+            // (active + 1) / weight, compared as cross products: with this request counted, the lighter one wins.
+            long load = slot.active() + 1L;
+            int weight = slot.weightPermille(now);
+            if (best == null || load * bestWeight < bestLoad * weight) {
                 best = slot;
-                bestActive = active;
+                bestLoad = load;
+                bestWeight = weight;
             }
         }
         return best;

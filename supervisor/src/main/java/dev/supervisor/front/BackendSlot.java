@@ -21,9 +21,37 @@ final class BackendSlot {
     private final CompletableFuture<DrainResult> drained = new CompletableFuture<>();
     private volatile boolean removed;
     private int activeAtRemoval;
+    /** When it joined, and how long its share of new work grows from then (0: full at once). */
+    private final long joinedNanos;
+    private final long warmUpNanos;
 
     BackendSlot(Backend backend) {
+        this(backend, 0, Duration.ZERO);
+    }
+
+    /** @param warmUp how long its share of new work ramps up from a tenth to full after {@code joinedNanos} */
+    BackendSlot(Backend backend, long joinedNanos, Duration warmUp) {
         this.backend = backend;
+        this.joinedNanos = joinedNanos;
+        this.warmUpNanos = warmUp.toNanos();
+    }
+
+    /** It has been a member for at least {@code period}. */
+    boolean settled(long nowNanos, long periodNanos) {
+        return nowNanos - joinedNanos >= periodNanos;
+    }
+
+    /**
+     * Its weight now, 100..1000 permille: a tenth when it joins, growing linearly to full over its warm-up (nginx's
+     * slow_start). A new JVM serves its first requests interpreted and loading classes; full traffic at once makes
+     * them the tail of every client's latency.
+     */
+    int weightPermille(long nowNanos) {
+        long age = nowNanos - joinedNanos;
+        if (warmUpNanos <= 0 || age >= warmUpNanos) {
+            return 1000;
+        }
+        return (int) (100 + 900 * Math.max(0, age) / warmUpNanos);
     }
 
     Backend backend() {

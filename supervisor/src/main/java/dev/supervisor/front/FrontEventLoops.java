@@ -27,15 +27,36 @@ import java.util.concurrent.TimeUnit;
  * proxied request than the JDK's selector; NIO otherwise, or with {@code -Dsupervisor.front.transport=nio}.
  */
 public final class FrontEventLoops implements AutoCloseable {
-    public static final int DEFAULT_THREADS = 2;
+    /**
+     * Half the cores, at least one: the front shares the machine with its backends (and, here, the load generator).
+     * Measured on 2 cores (docs/BENCHMARKS.md, h13-front): one loop's p99 was below two loops' in three of four
+     * interleaved runs (4.4 against 9.2 ms in the clearest). One thread moves ~50k req/s here; two loops on two cores
+     * add a wake-up per event to a core that is already busy, and the tail is their wait for it.
+     */
+    public static final int DEFAULT_THREADS = defaultThreads(Runtime.getRuntime().availableProcessors(),
+            System.getProperty("supervisor.front.threads"));
     private static final Logger LOG = LogManager.getLogger(FrontEventLoops.class);
 
     private final EventLoopGroup group;
     private final ByteBufAllocator allocator;
     private final boolean epoll;
 
+    /** {@link #DEFAULT_THREADS} event loops ({@code -Dsupervisor.front.threads=N} sets another count). */
     public FrontEventLoops() {
         this(DEFAULT_THREADS);
+    }
+
+    /** Half the cores, at least one; {@code property} (when set) instead. */
+    static int defaultThreads(int cores, String property) {
+        if (property != null && !property.isBlank()) {
+            try {
+                return Integer.parseInt(property.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("supervisor.front.threads must be a whole number of event loop "
+                        + "threads, not '" + property + "'", e);
+            }
+        }
+        return Math.max(1, cores / 2);
     }
 
     public FrontEventLoops(int threads) {
@@ -50,6 +71,8 @@ public final class FrontEventLoops implements AutoCloseable {
         }
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("front-io", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        // Measured against Netty's adaptive and unpooled allocators (docs/BENCHMARKS.md, h13-front): same p99,
+        // 10 % less throughput.
         allocator = new PooledByteBufAllocator(true);
     }
 

@@ -14,15 +14,22 @@ import java.time.Duration;
  *                           close idle connections themselves (Node.js after 5 s), and a request written just as
  *                           they do would fail
  * @param maxIdlePerBackend  idle backend connections kept per backend and event loop; more are closed
+ * @param warmUp             a backend that joins beside others gets a tenth of its share of new requests at first,
+ *                           its full share after this long (nginx's slow_start); zero: its full share at once
  */
 public record FrontSettings(Duration backendWait, Duration connectTimeout, int replayBufferBytes,
-                            Duration backendIdleTimeout, int maxIdlePerBackend) {
+                            Duration backendIdleTimeout, int maxIdlePerBackend, Duration warmUp) {
 
     public static FrontSettings defaults() {
-        return new FrontSettings(Duration.ofSeconds(3), Duration.ofSeconds(2), 64 * 1024, Duration.ofSeconds(4), 256);
+        return new FrontSettings(Duration.ofSeconds(3), Duration.ofSeconds(2), 64 * 1024, Duration.ofSeconds(4), 256,
+                Duration.ofMillis(Long.getLong("supervisor.front.warmUpMillis", 1000)));
     }
 
     public FrontSettings withBackendWait(Duration wait) {
-        return new FrontSettings(wait, connectTimeout, replayBufferBytes, backendIdleTimeout, maxIdlePerBackend);
+        return new FrontSettings(wait, connectTimeout, replayBufferBytes, backendIdleTimeout, maxIdlePerBackend, warmUp);
+    }
+
+    public FrontSettings withWarmUp(Duration duration) {
+        return new FrontSettings(backendWait, connectTimeout, replayBufferBytes, backendIdleTimeout, maxIdlePerBackend, duration);
     }
 }

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * HTTP/1.1 reverse proxy on an app's public port. Every request goes to the least busy backend in the pool at that
@@ -27,6 +28,11 @@ public final class HttpFront extends PooledFront {
 
     public HttpFront(String appName, InetSocketAddress bind, FrontEventLoops loops, FrontSettings settings) {
         super(appName, bind, loops, settings, "http");
+    }
+
+    /** @param clock the warm-ups' clock: System.nanoTime, or a test's */
+    HttpFront(String appName, InetSocketAddress bind, FrontEventLoops loops, FrontSettings settings, LongSupplier clock) {
+        super(appName, bind, loops, settings, "http", clock);
     }
 
     @Override

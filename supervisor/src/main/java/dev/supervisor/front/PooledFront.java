@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * What the HTTP and TCP fronts share: the public port, the pool of backends with their drain bookkeeping, the
@@ -37,17 +38,24 @@ abstract class PooledFront implements Front {
     private final FrontEventLoops loops;
     private final FrontSettings settings;
     private final String protocol;
-    private final BackendPool pool = new BackendPool();
+    private final BackendPool pool;
     private final Set<Channel> clients = ConcurrentHashMap.newKeySet();
     private final Bootstrap backendBootstrap;
     private volatile Channel server;
 
     PooledFront(String appName, InetSocketAddress bind, FrontEventLoops loops, FrontSettings settings, String protocol) {
+        this(appName, bind, loops, settings, protocol, System::nanoTime);
+    }
+
+    /** @param clock System.nanoTime, or a test's (the pool's warm-ups run on it) */
+    PooledFront(String appName, InetSocketAddress bind, FrontEventLoops loops, FrontSettings settings, String protocol,
+                LongSupplier clock) {
         this.appName = appName;
         this.bind = bind;
         this.loops = loops;
         this.settings = settings;
         this.protocol = protocol;
+        this.pool = new BackendPool(settings.warmUp(), clock);
         this.backendBootstrap = configureBackends(new Bootstrap()
                 .group(loops.group())
                 .channel(loops.socketChannel())

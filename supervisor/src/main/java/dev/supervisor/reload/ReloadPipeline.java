@@ -13,7 +13,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -179,12 +182,14 @@ public final class ReloadPipeline {
             List<Integer> slice = targets.subList(start, Math.min(total, start + batch));
             List<CompletableFuture<String>> running = new ArrayList<>();
             Surge surge = request.surge() ? new Surge(slice.size()) : null;
+            Map<Integer, Prepared> prepared = surge == null ? Map.of() : prepareSurge(set, slice, config, run, surge);
             int stepNo = start;
             for (int id : slice) {
                 String n = ++stepNo + "/" + total;
                 running.add(CompletableFuture.supplyAsync(() -> {
                     try {
-                        return replaceOne(set, id, config, request.kind(), n, recording, run, changed, surge);
+                        return replaceOne(set, id, config, request.kind(), n, recording, run, changed, surge,
+                                prepared.get(id));
                     } finally {
                         if (surge != null) {
                             surge.launched(id);
@@ -305,6 +310,57 @@ public final class ReloadPipeline {
     }
 
     /**
+     * What a surge's one visit to the owner did for an instance: what it saw under the id (null: gone), and for an
+     * instance serving behind the front, the candidate set aside for it and launched. {@code failure}: the step that
+     * failed (SET_ASIDE when {@code candidate} is null, else LAUNCH_CANDIDATE). Neither a candidate nor a failure on a
+     * serving instance: skipped, because an earlier one failed.
+     */
+    private record Prepared(Seen seen, Replica candidate, Launched launched, RuntimeException failure) {
+    }
+
+    /**
+     * A surge's SET_ASIDE and LAUNCH_CANDIDATE of every instance in one visit to the owner, in id order: one hop
+     * instead of three per instance, each of which waits for a core on a loaded machine, and the launches follow one
+     * another at fork speed. The first failure stops it: the instances after it are not touched, and the surge is
+     * aborted before any replacement runs (each one then undoes what this visit did for it).
+     */
+    private Map<Integer, Prepared> prepareSurge(ReplicaSet set, List<Integer> ids, AppConfig config, Run run, Surge surge) {
+        if (run.isCancelled()) {
+            return Map.of(); // each replacement sees the cancel itself
+        }
+        boolean frontNone = config.port() > 0 && config.front() == FrontKind.NONE;
+        Map<Integer, Prepared> prepared = onOwner(set, () -> {
+            Map<Integer, Prepared> out = new HashMap<>();
+            boolean failed = false;
+            for (int id : ids) {
+                Replica old = set.replica(id).orElse(null);
+                Seen seen = old == null ? null : new Seen(old, old.isServing(), old.pid());
+                if (seen == null || !seen.serving() || frontNone || failed) {
+                    out.put(id, new Prepared(seen, null, null, null));
+                    continue;
+                }
+                Replica candidate = null;
+                try {
+                    candidate = set.setAside(old, config, run);
+                    Replica launching = candidate;
+                    Launched launched = new Launched(set.launchCandidate(launching, candidateNice), launching.pid());
+                    out.put(id, new Prepared(seen, candidate, launched, null));
+                } catch (RuntimeException e) {
+                    out.put(id, new Prepared(seen, candidate, null, e));
+                    failed = true;
+                }
+            }
+            return out;
+        });
+        prepared.forEach((id, p) -> {
+            if (p.failure() != null) {
+                surge.fail("instance " + id + ": " + message(p.failure()));
+            }
+        });
+        return prepared;
+    }
+
+    /**
      * The shared state of one surge batch: every candidate's launch (AWAIT_READY starts once all are launched, so
      * none is switched before all run side by side), and the first failure, which aborts the siblings not yet
      * committed.
@@ -340,15 +396,19 @@ public final class ReloadPipeline {
     /** Replaces one instance; returns "" on success, else why it failed (the old instance is then back, unchanged). */
     String replaceOne(ReplicaSet set, int id, AppConfig config, ReloadRequest.Kind kind, String stepNo,
                       ReloadListener out, Run run, Set<Integer> changed) {
-        return replaceOne(set, id, config, kind, stepNo, out, run, changed, null);
+        return replaceOne(set, id, config, kind, stepNo, out, run, changed, null, null);
     }
 
-    /** @param surge the surge batch this replacement belongs to; null in batch mode */
+    /**
+     * @param surge    the surge batch this replacement belongs to; null in batch mode
+     * @param prepared what the surge's visit to the owner did for this instance; null: nothing yet
+     */
     String replaceOne(ReplicaSet set, int id, AppConfig config, ReloadRequest.Kind kind, String stepNo,
-                      ReloadListener out, Run run, Set<Integer> changed, Surge surge) {
+                      ReloadListener out, Run run, Set<Integer> changed, Surge surge, Prepared prepared) {
         String app = set.name();
         String who = stepNo + " instance " + id;
-        Seen seen = onOwner(set, () -> set.replica(id).map(r -> new Seen(r, r.isServing(), r.pid())).orElse(null));
+        Seen seen = prepared != null ? prepared.seen()
+                : onOwner(set, () -> set.replica(id).map(r -> new Seen(r, r.isServing(), r.pid())).orElse(null));
         if (seen == null) {
             out.line(app, who + ": gone meanwhile, skipped");
             return "";
@@ -374,21 +434,50 @@ public final class ReloadPipeline {
         Duration took;
         DrainResult drained;
         try {
-            run.checkCancelled();
-            run.step(ReloadStep.SET_ASIDE);
-            out.line(app, who + ": starting a new instance beside pid " + oldPid);
-            Replica candidate = onOwner(set, () -> set.setAside(old, config, run));
-            fresh = candidate;
-            undo.push(new Undo(ReloadStep.SET_ASIDE, () -> {
-                set.putBack(old, candidate, run);
-                return CompletableFuture.completedFuture(null);
-            }));
+            Replica candidate;
+            Launched launched;
+            if (prepared != null) { // the surge's visit set it aside and launched it: its undos first, then its news
+                candidate = prepared.candidate();
+                fresh = candidate;
+                if (candidate == null && prepared.failure() == null) {
+                    surge.checkAborted(); // skipped after a sibling failed: nothing to undo
+                    throw new IllegalStateException("instance " + id + " was not prepared"); // unreachable: aborted
+                }
+                run.step(ReloadStep.SET_ASIDE);
+                out.line(app, who + ": starting a new instance beside pid " + oldPid);
+                if (candidate != null) {
+                    undo.push(new Undo(ReloadStep.SET_ASIDE, () -> {
+                        set.putBack(old, candidate, run);
+                        return CompletableFuture.completedFuture(null);
+                    }));
+                    run.step(ReloadStep.LAUNCH_CANDIDATE);
+                }
+                launched = prepared.launched();
+                if (launched != null) {
+                    undo.push(new Undo(ReloadStep.LAUNCH_CANDIDATE, () -> set.killCandidate(candidate)));
+                }
+                if (prepared.failure() != null) {
+                    throw prepared.failure();
+                }
+                run.checkCancelled();
+            } else {
+                run.checkCancelled();
+                checkAborted(surge);
+                run.step(ReloadStep.SET_ASIDE);
+                out.line(app, who + ": starting a new instance beside pid " + oldPid);
+                candidate = onOwner(set, () -> set.setAside(old, config, run));
+                fresh = candidate;
+                undo.push(new Undo(ReloadStep.SET_ASIDE, () -> {
+                    set.putBack(old, candidate, run);
+                    return CompletableFuture.completedFuture(null);
+                }));
 
-            run.checkCancelled();
-            run.step(ReloadStep.LAUNCH_CANDIDATE);
-            Launched launched = onOwner(set, () -> new Launched(set.launchCandidate(candidate, candidateNice), candidate.pid()));
+                run.checkCancelled();
+                run.step(ReloadStep.LAUNCH_CANDIDATE);
+                launched = onOwner(set, () -> new Launched(set.launchCandidate(candidate, candidateNice), candidate.pid()));
+                undo.push(new Undo(ReloadStep.LAUNCH_CANDIDATE, () -> set.killCandidate(candidate)));
+            }
             CompletableFuture<Duration> ready = launched.ready();
-            undo.push(new Undo(ReloadStep.LAUNCH_CANDIDATE, () -> set.killCandidate(candidate)));
             out.line(app, who + ": new pid " + launched.pid() + " launched, waiting until it is ready");
 
             if (surge != null) {
@@ -403,19 +492,29 @@ public final class ReloadPipeline {
 
             run.checkCancelled();
             checkAborted(surge);
+            // JOIN_FRONT and LEAVE_FRONT_AND_DRAIN in one visit to the owner (one hop less per instance): the old one
+            // leaves the moment the new one has joined. A cancel or a sibling's failure that comes in between is
+            // seen there, and the join is then undone like any other step.
             run.step(ReloadStep.JOIN_FRONT);
-            onOwner(set, () -> {
-                set.joinFront(candidate);
-                return null;
-            });
-            undo.push(new Undo(ReloadStep.JOIN_FRONT, () -> {
-                set.leaveFront(candidate);
-                return CompletableFuture.completedFuture(null);
-            }));
-            run.checkCancelled();
-            checkAborted(surge);
+            AtomicBoolean joined = new AtomicBoolean();
+            CompletableFuture<DrainResult> drain;
+            try {
+                drain = onOwner(set, () -> {
+                    set.joinFront(candidate);
+                    joined.set(true);
+                    run.checkCancelled();
+                    checkAborted(surge);
+                    return set.leaveFrontAndDrain(old, run);
+                });
+            } finally {
+                if (joined.get()) {
+                    undo.push(new Undo(ReloadStep.JOIN_FRONT, () -> {
+                        set.leaveFront(candidate);
+                        return CompletableFuture.completedFuture(null);
+                    }));
+                }
+            }
             run.step(ReloadStep.LEAVE_FRONT_AND_DRAIN);
-            CompletableFuture<DrainResult> drain = onOwner(set, () -> set.leaveFrontAndDrain(old, run));
             run.switched();
             undo.push(new Undo(ReloadStep.LEAVE_FRONT_AND_DRAIN, () -> {
                 set.rejoinFront(old, run);

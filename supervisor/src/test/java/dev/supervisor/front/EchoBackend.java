@@ -21,11 +21,12 @@ final class EchoBackend implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final Thread acceptor;
 
     EchoBackend(String id) throws IOException {
         this.id = id;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::acceptLoop, "echo-" + id);
+        acceptor = new Thread(this::acceptLoop, "echo-" + id);
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -77,6 +78,13 @@ final class EchoBackend implements AutoCloseable {
     /** Stops listening and drops every connection. */
     void stop() throws IOException {
         server.close();
+        // The JDK closes a listening socket that a thread is blocked on only once that accept() returns: until the
+        // acceptor has gone, the port may still accept a connection (and greet it).
+        try {
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Socket socket : open) {
             socket.close();
         }

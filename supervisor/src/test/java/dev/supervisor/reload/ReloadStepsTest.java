@@ -100,6 +100,13 @@ class ReloadStepsTest {
         /** What happened, in order ("launch 0", "join 0", "leave 0", "stop 0"), and the smallest pool seen. */
         final List<String> events = new ArrayList<>();
         int minFront = Integer.MAX_VALUE;
+        /** Tasks the owner ran so far; which of them launched each candidate, joined and left each instance. */
+        int visits;
+        final List<Integer> launchVisits = new ArrayList<>();
+        final Map<Integer, Integer> joinVisit = new TreeMap<>();
+        final Map<Integer, Integer> leaveVisit = new TreeMap<>();
+        /** Runs inside JOIN_FRONT (on the owner), after the join. */
+        Runnable onJoin = () -> { };
 
         FakeSet(AppConfig config, int instances) {
             this.config = config;
@@ -121,7 +128,12 @@ class ReloadStepsTest {
         }
 
         @Override public String name() { return "web"; }
-        @Override public java.util.concurrent.Executor owner() { return owner; }
+        @Override public java.util.concurrent.Executor owner() {
+            return task -> owner.execute(() -> {
+                visits++;
+                task.run();
+            });
+        }
         @Override public AppConfig config() { return config; }
         @Override public void useConfig(AppConfig c) { config = c; }
         @Override public List<Integer> ids() { return List.copyOf(serving.keySet()); }
@@ -157,6 +169,7 @@ class ReloadStepsTest {
             c.status = "launching";
             c.pid = nextPid++;
             events.add("launch " + c.id);
+            launchVisits.add(visits);
             if (readyFor.containsKey(c.id)) {
                 return readyFor.get(c.id).thenApply(d -> {
                     c.status = "online";
@@ -189,6 +202,8 @@ class ReloadStepsTest {
             }
             front.add(c.key());
             events.add("join " + c.id);
+            joinVisit.put(c.id, visits);
+            onJoin.run();
         }
 
         @Override
@@ -202,6 +217,7 @@ class ReloadStepsTest {
             front.remove(o.key());
             minFront = Math.min(minFront, front.size());
             events.add("leave " + o.id);
+            leaveVisit.put(o.id, visits);
             o.status = "draining";
             return fails(ReloadStep.LEAVE_FRONT_AND_DRAIN, o.id) ? CompletableFuture.failedFuture(new IllegalStateException("drain failed"))
                     : CompletableFuture.completedFuture(new DrainResult(0, false));
@@ -399,6 +415,49 @@ class ReloadStepsTest {
         assertThat(r.getOutcome()).isEqualTo("failed");
         assertThat(r.getReason()).contains("reload cancelled: stop");
         assertThat(set.snapshot()).isEqualTo(before);
+    }
+
+    /** Each hop to the owner waits for a core on a loaded machine: a surge makes one for all its launches. */
+    @Test
+    void aSurgeSetsAsideAndLaunchesEveryCandidateInOneVisitAndSwitchesEachInOne() throws Exception {
+        FakeSet set = new FakeSet(config("v1"), 4);
+        ReloadResult r = surge(set, Optional.empty(), run(new ArrayList<>()));
+        assertThat(r.getOutcome()).as(r.getSteps().toString()).isEqualTo("done");
+        owner.submit(() -> {
+            assertThat(set.launchVisits).hasSize(4);
+            assertThat(Set.copyOf(set.launchVisits)).as("one visit launched all").hasSize(1);
+            assertThat(set.joinVisit).as("join and leave of an instance in one visit").isEqualTo(set.leaveVisit);
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(set.minFront).isGreaterThanOrEqualTo(4);
+    }
+
+    /** The first failure in the surge's launch visit stops it: no candidate is launched for the instances after it. */
+    @Test
+    void aSurgeLaunchesNothingAfterTheFirstFailedLaunch() throws Exception {
+        FakeSet set = new FakeSet(config("v1"), 3);
+        String before = set.snapshot();
+        set.failAt = ReloadStep.LAUNCH_CANDIDATE;
+        set.failOn = 1;
+        ReloadResult r = surge(set, Optional.empty(), run(new ArrayList<>()));
+        assertThat(r.getOutcome()).isEqualTo("failed");
+        assertThat(r.getReason()).contains("instance 1").contains("fork failed");
+        List<String> events = owner.submit(() -> List.copyOf(set.events)).get(5, TimeUnit.SECONDS);
+        assertThat(events).contains("launch 0").doesNotContain("launch 2");
+        assertThat(set.snapshot()).isEqualTo(before);
+    }
+
+    /** A cancel that arrives while the new instance joins: the old one never leaves, the new one leaves again. */
+    @Test
+    void aCancelDuringTheJoinUndoesItAndTheOldOneNeverLeaves() throws Exception {
+        FakeSet set = new FakeSet(config("v1"), 2);
+        String before = set.snapshot();
+        ReloadPipeline.Run run = run(new ArrayList<>());
+        set.onJoin = () -> run.cancel("stop");
+        ReloadResult r = reload(set, Optional.empty(), run);
+        assertThat(r.getOutcome()).isEqualTo("failed");
+        assertThat(r.getReason()).contains("reload cancelled: stop");
+        assertThat(set.snapshot()).isEqualTo(before);
+        assertThat(owner.submit(() -> List.copyOf(set.events)).get(5, TimeUnit.SECONDS)).doesNotContain("leave 0", "leave 1");
     }
 
     /**
