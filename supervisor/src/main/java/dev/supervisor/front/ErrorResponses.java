@@ -32,6 +32,7 @@ final class ErrorResponses {
     static String reason(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
+            case 408 -> "Request Timeout";
             case 414 -> "URI Too Long";
             case 431 -> "Request Header Fields Too Large";
             case 501 -> "Not Implemented";

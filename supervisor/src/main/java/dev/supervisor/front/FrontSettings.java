@@ -16,20 +16,32 @@ import java.time.Duration;
  * @param maxIdlePerBackend  idle backend connections kept per backend and event loop; more are closed
  * @param warmUp             a backend that joins beside others gets a tenth of its share of new requests at first,
  *                           its full share after this long (nginx's slow_start); zero: its full share at once
+ * @param clientHeadTimeout  an HTTP client connection waiting for a request (idle keep-alive, or a head arriving a
+ *                           byte at a time) is closed after this long without a whole head, so idle or slowloris
+ *                           connections cannot hold the daemon's file descriptors (nginx: client_header_timeout and
+ *                           keepalive_timeout, 60 and 75 s)
  */
 public record FrontSettings(Duration backendWait, Duration connectTimeout, int replayBufferBytes,
-                            Duration backendIdleTimeout, int maxIdlePerBackend, Duration warmUp) {
+                            Duration backendIdleTimeout, int maxIdlePerBackend, Duration warmUp,
+                            Duration clientHeadTimeout) {
 
     public static FrontSettings defaults() {
         return new FrontSettings(Duration.ofSeconds(3), Duration.ofSeconds(2), 64 * 1024, Duration.ofSeconds(4), 256,
-                Duration.ofMillis(Long.getLong("supervisor.front.warmUpMillis", 1000)));
+                Duration.ofMillis(Long.getLong("supervisor.front.warmUpMillis", 1000)), Duration.ofSeconds(60));
     }
 
     public FrontSettings withBackendWait(Duration wait) {
-        return new FrontSettings(wait, connectTimeout, replayBufferBytes, backendIdleTimeout, maxIdlePerBackend, warmUp);
+        return new FrontSettings(wait, connectTimeout, replayBufferBytes, backendIdleTimeout, maxIdlePerBackend, warmUp,
+                clientHeadTimeout);
     }
 
     public FrontSettings withWarmUp(Duration duration) {
-        return new FrontSettings(backendWait, connectTimeout, replayBufferBytes, backendIdleTimeout, maxIdlePerBackend, duration);
+        return new FrontSettings(backendWait, connectTimeout, replayBufferBytes, backendIdleTimeout, maxIdlePerBackend,
+                duration, clientHeadTimeout);
+    }
+
+    public FrontSettings withClientHeadTimeout(Duration timeout) {
+        return new FrontSettings(backendWait, connectTimeout, replayBufferBytes, backendIdleTimeout, maxIdlePerBackend,
+                warmUp, timeout);
     }
 }

@@ -64,6 +64,11 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter implements
      * is sent with the body after it as one slice of that buffer: no copy, one buffer to write.
      */
     private int unsentHeadFrom = -1;
+    /**
+     * When the connection began waiting for its next request head (nanoTime), while no exchange runs. One timer per
+     * connection checks it ({@link #checkHeadDeadline}): a timestamp per request costs less than a timer per request.
+     */
+    private long waitingSince;
 
     HttpClientConnection(HttpFront front) {
         this.front = front;
@@ -76,7 +81,42 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter implements
         clientIp = remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
         clientIpBytes = clientIp.getBytes(StandardCharsets.US_ASCII);
         idle = front.idleConnections(client.eventLoop());
+        waitingSince = System.nanoTime();
+        scheduleHeadCheck(front.settings().clientHeadTimeout().toNanos());
         ctx.fireChannelActive();
+    }
+
+    private void scheduleHeadCheck(long delayNanos) {
+        client.eventLoop().schedule(this::checkHeadDeadline, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Closes a connection that has waited the whole {@link FrontSettings#clientHeadTimeout} for a request head: with
+     * 408 when part of a head came (a client too slow, or a slowloris), silently when it sent nothing (idle
+     * keep-alive). Otherwise checks again when the current wait would end.
+     */
+    private void checkHeadDeadline() {
+        if (closing || !client.isActive()) {
+            return;
+        }
+        long timeout = front.settings().clientHeadTimeout().toNanos();
+        boolean waiting = current == null && held == null && !inRequestBody;
+        long waited = System.nanoTime() - waitingSince;
+        if (!waiting || waited < timeout) {
+            scheduleHeadCheck(waiting ? timeout - waited : timeout);
+            return;
+        }
+        closing = true;
+        if (requestHead.partial()) {
+            LOG.debug("app {}: closed a connection from {}: no whole request head in {} ms", front.appName(), clientIp,
+                    front.settings().clientHeadTimeout().toMillis());
+            front.countError();
+            client.writeAndFlush(ErrorResponses.of(408, "no whole request head within "
+                    + front.settings().clientHeadTimeout().toSeconds() + " s", true, client.alloc()))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            client.close();
+        }
     }
 
     @Override
@@ -521,6 +561,7 @@ final class HttpClientConnection extends ChannelInboundHandlerAdapter implements
             client.close();
             return;
         }
+        waitingSince = System.nanoTime();
         ByteBuf next = held;
         if (next != null) { // the client's next request, sent early
             held = null;

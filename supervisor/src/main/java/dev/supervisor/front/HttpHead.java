@@ -121,6 +121,11 @@ final class HttpHead {
         return true;
     }
 
+    /** Some bytes of a head have come, not yet its end. */
+    boolean partial() {
+        return length > 0;
+    }
+
     /** Ready for the next message on the connection. */
     void reset() {
         length = 0;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,33 @@ class HttpFrontHostileTest {
     private void assertBackendUntouchedAndFrontServing() throws IOException {
         assertThat(backend.requests()).as("no refused request reached the backend").isZero();
         assertThat(closeLater(new RawHttpClient(front.address())).get("/").text()).isEqualTo("a");
+    }
+
+    @Test
+    void connectionsWithNoWholeHeadInTimeAreClosedButOnesAwaitingTheirResponseAreNot() throws IOException {
+        HttpFront strict = closeLater(new HttpFront("strict", new InetSocketAddress("127.0.0.1", 0), loops,
+                FrontSettings.defaults().withClientHeadTimeout(Duration.ofMillis(300))));
+        strict.start();
+        strict.addBackend(backend.backend());
+        RawHttpClient slowloris = closeLater(new RawHttpClient(strict.address()));
+        slowloris.sendRaw("GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        RawHttpClient silent = closeLater(new RawHttpClient(strict.address()));
+        RawHttpClient keptAlive = closeLater(new RawHttpClient(strict.address()));
+        assertThat(keptAlive.get("/").text()).isEqualTo("a");
+        RawHttpClient awaiting = closeLater(new RawHttpClient(strict.address()));
+        awaiting.sendRaw("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+
+        RawHttpClient.Response timedOut = slowloris.readResponse("GET");
+
+        assertThat(timedOut.status()).isEqualTo(408);
+        assertThat(slowloris.closedByServer()).isTrue();
+        assertThat(silent.closedByServer()).as("a connection that never sent a byte").isTrue();
+        assertThat(keptAlive.closedByServer()).as("an idle keep-alive connection").isTrue();
+        assertThat(awaiting.closedByServer()).as("a request waiting for its response is not a client too slow")
+                .isFalse();
+        backend.releaseSlow();
+        assertThat(awaiting.readResponse("GET").status()).isEqualTo(200);
+        assertThat(backend.requests()).as("the slow head never reached the backend").isEqualTo(2);
     }
 
     @Test
