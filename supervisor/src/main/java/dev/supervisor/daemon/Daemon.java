@@ -168,15 +168,22 @@ public final class Daemon implements AutoCloseable {
         sampler.start();
 
         // The timer hands the memory check (a /proc read per process) to a worker: no thread of its own that
-        // wakes every 30 s.
+        // wakes every 30 s. One check at a time, as on a thread of its own: a round still running skips the next.
         MemoryLimit memoryLimit = new MemoryLimit(god);
-        scheduler.scheduleAtFixedRate(() -> worker.execute(() -> {
-            try {
-                memoryLimit.checkOnce();
-            } catch (RuntimeException e) {
-                LOG.error("memory limit check failed", e);
+        AtomicBoolean memoryCheckRunning = new AtomicBoolean();
+        scheduler.scheduleAtFixedRate(() -> {
+            if (memoryCheckRunning.compareAndSet(false, true)) {
+                worker.execute(() -> {
+                    try {
+                        memoryLimit.checkOnce();
+                    } catch (RuntimeException e) {
+                        LOG.error("memory limit check failed", e);
+                    } finally {
+                        memoryCheckRunning.set(false);
+                    }
+                });
             }
-        }), MemoryLimit.INTERVAL.toMillis(), MemoryLimit.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        }, MemoryLimit.INTERVAL.toMillis(), MemoryLimit.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
         // Quiet apps' log files give their descriptors back (reopened on the next line): fds per process stay low.
         scheduler.scheduleWithFixedDelay(() -> {
