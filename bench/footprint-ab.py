@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """A/B of the daemon's idle footprint: daemons side by side, one per variant, each in the foreground with the
 default flags of bin/supervisor (SUPERVISOR_DAEMON_OPTS' default line) plus the variant's, 5 idle /bin/sleep apps
 started through the CLI; after WAIT seconds it prints VmRSS, RssAnon, RssFile and threads from /proc, then stops them.
