@@ -48,6 +48,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,6 +63,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Daemon.class);
     private static final java.time.Duration KILL_REPLY_GRACE = java.time.Duration.ofMillis(300);
+    /**
+     * How long a pool keeps a thread with no work. A burst (a start of many apps, a CLI session) reuses its threads;
+     * an idle daemon gives them back (each held ~100-200 KiB of stack and native state) instead of after 60 s.
+     */
+    static final java.time.Duration IDLE_THREAD_KEEP_ALIVE = java.time.Duration.ofSeconds(10);
 
     private final DaemonSettings settings;
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
@@ -74,6 +82,7 @@ public final class Daemon implements AutoCloseable {
     private volatile String jmxStatus = "not started";
     private volatile String metricsStatus = "not started";
     private volatile SupervisorMetrics metrics;
+    private FrontLoopsOnDemand frontLoops;
 
     private Daemon(DaemonSettings settings) {
         this.settings = settings;
@@ -99,26 +108,28 @@ public final class Daemon implements AutoCloseable {
 
         // Timers only post to an app's owner or hand work on; blocking work has threads of its own, so that a
         // slow ready_url GET, a /bin/kill or a /proc scan never delays a 5 ms readiness poll or a restart timer.
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, threads("supervisor-timer"));
+        // Every pool gives its threads back after IDLE_THREAD_KEEP_ALIVE without work (a scheduler keeps one while it
+        // holds a periodic task): an idle daemon holds no thread that only waits for work, a burst makes them again.
+        ScheduledExecutorService scheduler = scheduledPool(2, "supervisor-timer");
         closeInReverse.add(scheduler::shutdownNow);
-        ScheduledExecutorService probeScheduler = Executors.newScheduledThreadPool(2, threads("supervisor-probe"));
+        ScheduledExecutorService probeScheduler = scheduledPool(2, "supervisor-probe");
         closeInReverse.add(probeScheduler::shutdownNow);
-        ScheduledExecutorService urlScheduler = Executors.newScheduledThreadPool(2, threads("supervisor-ready-url"));
+        ScheduledExecutorService urlScheduler = scheduledPool(2, "supervisor-ready-url");
         closeInReverse.add(urlScheduler::shutdownNow);
-        ScheduledExecutorService memoryScan = Executors.newSingleThreadScheduledExecutor(threads("supervisor-memory"));
-        closeInReverse.add(memoryScan::shutdownNow);
-        ExecutorService worker = Executors.newCachedThreadPool(threads("supervisor-worker"));
+        ExecutorService worker = cachedPool("supervisor-worker");
         closeInReverse.add(worker::shutdownNow);
-        ExecutorService signals = Executors.newCachedThreadPool(threads("supervisor-signal"));
+        ExecutorService signals = cachedPool("supervisor-signal");
         closeInReverse.add(signals::shutdownNow);
-        ExecutorService owners = Executors.newCachedThreadPool(threads("supervisor-owner"));
+        ExecutorService owners = cachedPool("supervisor-owner");
         closeInReverse.add(owners::shutdownNow);
-        ExecutorService reloads = Executors.newCachedThreadPool(threads("supervisor-reload"));
+        ExecutorService reloads = cachedPool("supervisor-reload");
         closeInReverse.add(reloads::shutdownNow);
         LogFiles logs = new LogFiles(settings.logPermissions());
         closeInReverse.add(logs);
-        FrontEventLoops loops = new FrontEventLoops();
+        // Made with the first front: an idle daemon whose apps have none never loads Netty.
+        FrontLoopsOnDemand loops = new FrontLoopsOnDemand(FrontEventLoops::new);
         closeInReverse.add(loops);
+        this.frontLoops = loops;
 
         ChildLauncher launcher = ChildProcess::launch;
         LogCapture logCapture = LogCapture.threadPerStream();
@@ -156,12 +167,21 @@ public final class Daemon implements AutoCloseable {
                 this::jmxStatus, this::metricsStatus);
         sampler.start();
 
+        // The timer hands the memory check (a /proc read per process) to a worker: no thread of its own that
+        // wakes every 30 s. One check at a time, as on a thread of its own: a round still running skips the next.
         MemoryLimit memoryLimit = new MemoryLimit(god);
-        memoryScan.scheduleAtFixedRate(() -> {
-            try {
-                memoryLimit.checkOnce();
-            } catch (RuntimeException e) {
-                LOG.error("memory limit check failed", e);
+        AtomicBoolean memoryCheckRunning = new AtomicBoolean();
+        scheduler.scheduleAtFixedRate(() -> {
+            if (memoryCheckRunning.compareAndSet(false, true)) {
+                worker.execute(() -> {
+                    try {
+                        memoryLimit.checkOnce();
+                    } catch (RuntimeException e) {
+                        LOG.error("memory limit check failed", e);
+                    } finally {
+                        memoryCheckRunning.set(false);
+                    }
+                });
             }
         }, MemoryLimit.INTERVAL.toMillis(), MemoryLimit.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 
@@ -302,8 +322,8 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private Front startFront(AppConfig app, FrontEventLoops loops) {
-        Front front = Fronts.create(app.front(), app.name(), new InetSocketAddress(settings.frontBind(), app.port()), loops);
+    private Front startFront(AppConfig app, FrontLoopsOnDemand loops) {
+        Front front = Fronts.create(app.front(), app.name(), new InetSocketAddress(settings.frontBind(), app.port()), loops.get());
         try {
             front.start();
         } catch (RuntimeException e) {
@@ -340,6 +360,11 @@ public final class Daemon implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Whether any front has started in this daemon (its event loops are made on the first). */
+    boolean frontLoopsMade() {
+        return frontLoops.made();
     }
 
     public Sampler sampler() {
@@ -410,7 +435,22 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory threads(String prefix) {
+    /** A pool of up to {@code size} scheduling threads, none kept while it has nothing scheduled. */
+    static ScheduledThreadPoolExecutor scheduledPool(int size, String prefix) {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(size, threads(prefix));
+        pool.setKeepAliveTime(IDLE_THREAD_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+        pool.allowCoreThreadTimeOut(true);
+        pool.setRemoveOnCancelPolicy(true); // a cancelled deadline is dropped, not kept until it would have run
+        return pool;
+    }
+
+    /** As {@link Executors#newCachedThreadPool}, with idle threads kept {@link #IDLE_THREAD_KEEP_ALIVE}, not 60 s. */
+    private static ExecutorService cachedPool(String prefix) {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS,
+                new SynchronousQueue<>(), threads(prefix));
+    }
+
+    static ThreadFactory threads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());

@@ -29,7 +29,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,12 +74,9 @@ final class RunRecord implements StateJournal, AutoCloseable {
         this.writer = writer;
     }
 
+    /** One writer thread, there only while writes are due (it ends when idle, as the daemon's other pools). */
     static ScheduledExecutorService writerThread() {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "supervisor-record");
-            t.setDaemon(true);
-            return t;
-        });
+        return Daemon.scheduledPool(1, "supervisor-record");
     }
 
     Path file() {

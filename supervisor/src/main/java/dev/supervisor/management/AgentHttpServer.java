@@ -39,7 +39,8 @@ final class AgentHttpServer extends HttpServer {
         this.guard = new AgentGuardFilter(limits, this::overloaded);
         this.refusals = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(limits.agentQueue()),
                 threads("jolokia-busy-"), new ThreadPoolExecutor.AbortPolicy());
-        this.workers = new ThreadPoolExecutor(limits.agentThreads(), limits.agentThreads(), 60, TimeUnit.SECONDS,
+        // Idle workers end after 10 s: a CLI session reuses them, an idle daemon holds none.
+        this.workers = new ThreadPoolExecutor(limits.agentThreads(), limits.agentThreads(), 10, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(limits.agentQueue()), threads("jolokia-"),
                 (task, pool) -> refusals.execute(() -> {
                     refusing.set(true);

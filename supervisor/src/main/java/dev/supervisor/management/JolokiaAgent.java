@@ -44,6 +44,10 @@ public final class JolokiaAgent implements AutoCloseable {
         config.put("includeStackTrace", "false");
         config.put("serializeException", "false");
         config.put("discoveryEnabled", "false");
+        // No app-server detection: this agent serves the daemon, not a Jetty or Tomcat. The Jetty detector found
+        // the console's Jetty on the class path and loaded ~45 of its classes (and its MIME table) into a daemon
+        // with the console off, only to report "jetty" as the product in Jolokia's version answer.
+        config.put("disableDetectors", "true");
         config.put("debug", "false");
         // Bounds the answer too: a read of a huge attribute is cut, not serialized whole into memory.
         config.put("maxObjects", "200000");

@@ -30,7 +30,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -88,11 +90,14 @@ public final class SupervisorMetrics implements AutoCloseable {
      * @throws IllegalStateException naming the port when it cannot bind
      */
     public synchronized void serve(String host, int port, Path credentialsFile) {
-        executor = Executors.newFixedThreadPool(2, r -> {
+        // Two threads while scrapes come, none kept 10 s after the last (a scraper every 15 s or more: made again).
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "supervisor-metrics");
             t.setDaemon(true);
             return t;
         });
+        pool.allowCoreThreadTimeOut(true);
+        executor = pool;
         try {
             server = HTTPServer.builder().hostname(host).port(port).registry(registry).executorService(executor)
                     .registerHealthHandler(false)
