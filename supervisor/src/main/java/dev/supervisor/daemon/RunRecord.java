@@ -183,7 +183,7 @@ final class RunRecord implements StateJournal, AutoCloseable {
                     out.writeNumberField("id", i.id());
                     out.writeNumberField("index", i.index());
                     out.writeNumberField("pid", pid);
-                    out.writeNumberField("pgid", pid); // each instance leads its own session and group (setsid)
+                    out.writeNumberField("pgid", pid); // each instance leads its own process group
                     out.writeNumberField("startTicks", i.startTicks());
                     out.writeNumberField("generation", i.generation());
                     out.writeStringField("status", i.status().label());

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One spawned OS process, leader of its own session and process group. Stdout and stderr are pipes the
+ * One spawned OS process, leader of its own process group ({@link NativeLauncher}: in the daemon's session; this
+ * class's fallback for an old glibc, {@code /usr/bin/setsid}: in a session of its own). Stdout and stderr are pipes the
  * caller must pump; stdin stays open for {@link #sendLine}.
  */
 public final class ChildProcess {

@@ -14,7 +14,12 @@ import java.util.Map;
 
 /**
  * Spawns children with glibc's posix_spawn (a vfork-style clone + exec, no helper process): each child leads its
- * own session and process group ({@code POSIX_SPAWN_SETSID}, what {@code /usr/bin/setsid} did), starts with default
+ * own process group ({@code POSIX_SPAWN_SETPGROUP}: signals reach the app and its children) in the daemon's session,
+ * not a session of its own: Linux's autogroup scheduler gives each session an equal CPU share, so with a session per
+ * app the daemon's front, one thread in one session, waited behind every busy app's session (p99 through the front
+ * 13–29 ms against 3.9–4.5 ms in one group, docs/BENCHMARKS.md run J). The daemon the CLI starts leads a session
+ * with no controlling terminal; under {@code bin/supervisor daemon} in a terminal, apps are never its foreground
+ * group, so a Ctrl-C there reaches the daemon, which stops them. Each child starts with default
  * signal dispositions and an empty signal mask, gets stdin and stdout on one socketpair and a stderr pipe and no other descriptor of the daemon
  * ({@code closefrom(3)}: the daemon's sockets never leak into apps). One {@link ExitReaper} thread notices every
  * exit. Needs Linux with glibc ≥ 2.34; {@link #available()} says whether this machine has it.
@@ -62,7 +67,7 @@ public final class NativeLauncher implements ChildLauncher, AutoCloseable {
             check(Posix.posix_spawn_file_actions_addclosefrom_np(actions, 3), "closefrom");
             check(Posix.posix_spawnattr_init(attr), "attributes");
             attrReady = true;
-            check(Posix.posix_spawnattr_setflags(attr, (short) (Posix.POSIX_SPAWN_SETSID
+            check(Posix.posix_spawnattr_setflags(attr, (short) (Posix.POSIX_SPAWN_SETPGROUP
                     | Posix.POSIX_SPAWN_SETSIGMASK | Posix.POSIX_SPAWN_SETSIGDEF)), "flags");
             Posix.sigemptyset(sigs);
             check(Posix.posix_spawnattr_setsigmask(attr, sigs), "signal mask");

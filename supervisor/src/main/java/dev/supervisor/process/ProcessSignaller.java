@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends signals to an instance's process group. Each instance runs in its own session (setsid), so its
- * group id is its pid and grandchildren that did not setsid themselves die with it (pm2 #6084, #2125).
+ * Sends signals to an instance's process group. Each instance leads its own process group, so its group id is its
+ * pid and grandchildren that did not leave the group themselves die with it (pm2 #6084, #2125).
  */
 public final class ProcessSignaller {
     private static final boolean NATIVE_KILL = NativeLauncher.available();
