@@ -1,10 +1,14 @@
 package dev.supervisor.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.supervisor.config.AppsRequest;
 import dev.supervisor.config.DaemonSettings;
 import dev.supervisor.config.LogPolicy;
 import dev.supervisor.daemon.Daemon;
 import dev.supervisor.daemon.Installation;
 import dev.supervisor.management.Credentials;
+import org.apache.logging.log4j.LogManager;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +30,7 @@ import java.util.stream.Stream;
  * The training run behind the daemon's AppCDS archive ({@link DaemonArchive}): the archive holds what this run
  * loads, so it does what a daemon does at start and at idle. It builds a real daemon's object graph with a temp
  * home of its own, loopback and ephemeral ports, console off; starts one app ({@code /bin/sleep}) over Jolokia as the
- * CLI does, waits until it is online, lists, scrapes the metrics, deletes the app, closes the daemon and exits 0 (the
+ * CLI does (beginApply, then reloadProgress's long polls until it is online), lists, scrapes the metrics, deletes the app, closes the daemon and exits 0 (the
  * JVM writes the archive as it exits). It touches no real daemon and no state of the user's.
  */
 public final class DaemonTraining {
@@ -43,30 +48,49 @@ public final class DaemonTraining {
             train(home);
             code = 0;
         } catch (Exception | Error e) {
-            e.printStackTrace();
+            // Logged in the temp home's supervisor.log, kept for a post-mortem; its path goes to the training log.
+            LogManager.getLogger(DaemonTraining.class).error("daemon training in {} failed", home, e);
+            System.err.println("daemon training failed: " + e + "; see " + home.resolve("supervisor.log"));
         } finally {
-            org.apache.logging.log4j.LogManager.shutdown();
-            deleteTree(home);
+            LogManager.shutdown();
+            if (code == 0) {
+                deleteTree(home);
+            }
         }
         System.exit(code);
     }
 
-    private static void train(Path home) throws IOException, InterruptedException {
+    private static void train(Path home) throws IOException {
         DaemonSettings settings = new DaemonSettings(home, "127.0.0.1", 0, 0, false, 0, "127.0.0.1", false,
                 LogPolicy.DEFAULT, Installation.directory(), "127.0.0.1");
         try (Daemon daemon = Daemon.start(settings)) {
             Credentials c = daemon.credentials();
             String auth = "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
             int port = daemon.jolokiaPort();
-            Path apps = home.resolve("apps.json");
-            Files.writeString(apps, "{\"apps\":[{\"name\":\"training\",\"script\":\"/bin/sleep\",\"args\":[\"60\"],\"interpreter\":\"none\"}]}");
-            exec(port, auth, "\"operation\":\"start\",\"arguments\":[" + quote(apps.toString()) + "]");
+            // As the CLI's start: beginApply, then reloadProgress's long polls (the daemon answers when a line comes or
+            // within a second) until the start is finished, i.e. the app is online.
+            JsonNode document = new ObjectMapper().readTree(
+                    "{\"apps\":[{\"name\":\"training\",\"script\":\"/bin/sleep\",\"args\":[\"60\"],\"interpreter\":\"none\"}]}");
+            String request = new AppsRequest(document, home.resolve("apps.json").toString(), home, "", Optional.of(Map.of()),
+                    "", 0, "").toJson();
+            Object ticket = exec(port, auth, "\"operation\":\"beginApply\",\"arguments\":[" + quote(request) + ",0,false]");
             long deadline = System.currentTimeMillis() + ONLINE_DEADLINE_MILLIS;
-            while (!String.valueOf(exec(port, auth, "\"operation\":\"listTable\",\"arguments\":[]")).contains("online")) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("the training app did not come online within " + ONLINE_DEADLINE_MILLIS + " ms");
+            long next = 0;
+            while (true) {
+                if (!(exec(port, auth, "\"operation\":\"reloadProgress\",\"arguments\":[" + quote(String.valueOf(ticket))
+                        + "," + next + "]") instanceof Map<?, ?> progress)) {
+                    throw new IllegalStateException("reloadProgress answered no progress");
                 }
-                Thread.sleep(50); // a poll with a deadline, as the CLI's
+                if (Boolean.TRUE.equals(progress.get("finished"))) {
+                    break;
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("the training app did not start within " + ONLINE_DEADLINE_MILLIS + " ms");
+                }
+                next = ((Number) progress.get("next")).longValue();
+            }
+            if (!String.valueOf(exec(port, auth, "\"operation\":\"listTable\",\"arguments\":[]")).contains("online")) {
+                throw new IllegalStateException("the training app is not online after its start");
             }
             exec(port, auth, "\"operation\":\"list\",\"arguments\":[]");
             exec(port, auth, "\"operation\":\"ping\",\"arguments\":[]");
