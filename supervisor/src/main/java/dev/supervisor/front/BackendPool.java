@@ -69,6 +69,16 @@ final class BackendPool {
         return true;
     }
 
+    /** How long until the member has its full share of new work: 0 once it has, or when it is not a member. */
+    long warmUpLeftNanos(Backend backend) {
+        for (BackendSlot slot : members) {
+            if (slot.backend().equals(backend)) {
+                return slot.warmUpLeftNanos(clock.getAsLong());
+            }
+        }
+        return 0;
+    }
+
     /**
      * Takes the backend out of the member list: no new work from now on. The caller then drains the slot.
      * Returns null when it was not a member.

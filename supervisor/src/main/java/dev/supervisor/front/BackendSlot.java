@@ -54,6 +54,11 @@ final class BackendSlot {
         return (int) (100 + 900 * Math.max(0, age) / warmUpNanos);
     }
 
+    /** How long until it has its full share of new work: 0 once it has. */
+    long warmUpLeftNanos(long nowNanos) {
+        return Math.max(0, warmUpNanos - Math.max(0, nowNanos - joinedNanos));
+    }
+
     Backend backend() {
         return backend;
     }

@@ -21,6 +21,14 @@ public interface Front extends AutoCloseable {
     void addBackend(Backend backend);
 
     /**
+     * Completes when the backend has its full share of new work: at once unless it is in its warm-up (it joined
+     * beside members that were serving), or when it is not a member.
+     */
+    default CompletableFuture<Void> warmedUp(Backend backend) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
      * Stops routing new work to the backend at once; the future completes when its in-flight requests
      * (or, for TCP, connections) are done, or when {@code drainTimeout} passes. Idle pooled connections to it are
      * closed. Removing a backend that is not in the pool completes at once with 0 in flight.

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -113,6 +114,17 @@ abstract class PooledFront implements Front {
         if (pool.add(backend)) {
             LOG.info("app {}: backend {} joined the front", appName, backend);
         }
+    }
+
+    @Override
+    public CompletableFuture<Void> warmedUp(Backend backend) {
+        long left = pool.warmUpLeftNanos(backend);
+        if (left <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> warmed = new CompletableFuture<>();
+        loops.group().schedule(() -> warmed.complete(null), left, TimeUnit.NANOSECONDS);
+        return warmed;
     }
 
     @Override

@@ -324,6 +324,10 @@ public final class App implements ReplicaSet {
         }
     }
 
+    CompletableFuture<Void> frontWarmedUp(Backend backend) {
+        return front == null ? CompletableFuture.completedFuture(null) : front.warmedUp(backend);
+    }
+
     CompletableFuture<DrainResult> frontLeave(Backend backend, Duration drainTimeout) {
         return front == null ? CompletableFuture.completedFuture(new DrainResult(0, false)) : front.removeBackend(backend, drainTimeout);
     }
@@ -403,8 +407,10 @@ public final class App implements ReplicaSet {
     }
 
     @Override
-    public void joinFront(Replica candidate) {
-        ((Instance) candidate).commit();
+    public CompletableFuture<Void> joinFront(Replica candidate) {
+        Instance fresh = (Instance) candidate;
+        fresh.commit();
+        return fresh.warmedUp();
     }
 
     @Override

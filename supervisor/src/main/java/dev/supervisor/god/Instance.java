@@ -545,6 +545,11 @@ public final class Instance implements Replica {
         joinFront();
     }
 
+    /** Completes when it has its full share of the front's new work (at once without a front or a warm-up). */
+    CompletableFuture<Void> warmedUp() {
+        return backend == null ? CompletableFuture.completedFuture(null) : app.frontWarmedUp(backend);
+    }
+
     /** Undo of JOIN_FRONT. */
     void uncommit() {
         leaveFrontAtOnce();

@@ -492,20 +492,39 @@ public final class ReloadPipeline {
 
             run.checkCancelled();
             checkAborted(surge);
-            // JOIN_FRONT and LEAVE_FRONT_AND_DRAIN in one visit to the owner (one hop less per instance): the old one
-            // leaves the moment the new one has joined. A cancel or a sibling's failure that comes in between is
-            // seen there, and the join is then undone like any other step.
             run.step(ReloadStep.JOIN_FRONT);
             AtomicBoolean joined = new AtomicBoolean();
             CompletableFuture<DrainResult> drain;
             try {
-                drain = onOwner(set, () -> {
-                    set.joinFront(candidate);
-                    joined.set(true);
-                    run.checkCancelled();
-                    checkAborted(surge);
-                    return set.leaveFrontAndDrain(old, run);
-                });
+                if (surge == null) {
+                    // JOIN_FRONT and LEAVE_FRONT_AND_DRAIN in one visit to the owner (one hop less per instance): the
+                    // old one leaves the moment the new one has joined, and the newcomer's warm-up ramps beside the
+                    // instances of the other batches. A cancel that comes in between is seen there, and the join is
+                    // then undone like any other step.
+                    drain = onOwner(set, () -> {
+                        set.joinFront(candidate);
+                        joined.set(true);
+                        run.checkCancelled();
+                        return set.leaveFrontAndDrain(old, run);
+                    });
+                } else {
+                    // A surge replaces every instance at once: were each old one to leave as its replacement joins,
+                    // the pool would soon hold only newcomers, whose warm-ups weigh the same, and every request would
+                    // go to cold processes. So the old one serves beside its replacement until the replacement's
+                    // warm-up is over (a hand-over), and then leaves. The new one takes traffic from its join.
+                    CompletableFuture<Void> warmed = onOwner(set, () -> {
+                        CompletableFuture<Void> w = set.joinFront(candidate);
+                        joined.set(true);
+                        return w;
+                    });
+                    run.switched();
+                    waitFor(warmed, OWNER_STEP_LIMIT, run, surge.aborted);
+                    drain = onOwner(set, () -> {
+                        run.checkCancelled();
+                        checkAborted(surge);
+                        return set.leaveFrontAndDrain(old, run);
+                    });
+                }
             } finally {
                 if (joined.get()) {
                     undo.push(new Undo(ReloadStep.JOIN_FRONT, () -> {
@@ -515,7 +534,9 @@ public final class ReloadPipeline {
                 }
             }
             run.step(ReloadStep.LEAVE_FRONT_AND_DRAIN);
-            run.switched();
+            if (surge == null) {
+                run.switched();
+            }
             undo.push(new Undo(ReloadStep.LEAVE_FRONT_AND_DRAIN, () -> {
                 set.rejoinFront(old, run);
                 return CompletableFuture.completedFuture(null);

@@ -60,8 +60,11 @@ public interface ReplicaSet {
     /** Undo of LAUNCH_CANDIDATE: kills the new process's group at once; completes when it is gone. */
     CompletableFuture<Void> killCandidate(Replica candidate);
 
-    /** JOIN_FRONT: the new instance takes traffic; from here on its crashes are restarted by its policy. */
-    void joinFront(Replica candidate);
+    /**
+     * JOIN_FRONT: the new instance takes traffic; from here on its crashes are restarted by its policy. Completes
+     * when it has its full share (the front ramps up a newcomer beside serving members: a warm-up).
+     */
+    CompletableFuture<Void> joinFront(Replica candidate);
 
     /** Undo of JOIN_FRONT. */
     void leaveFront(Replica candidate);

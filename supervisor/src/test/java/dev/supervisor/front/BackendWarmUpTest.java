@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A backend that joins beside one that has been serving gets a small share of new requests first (nginx's
@@ -97,6 +99,32 @@ class BackendWarmUpTest {
                 front.close();
                 a.close();
                 b.close();
+            }
+        }
+    }
+
+    /** What a surge's hand-over waits for: at once without a warm-up, else when the warm-up is over (a timer). */
+    @Test
+    void warmedUpCompletesWhenTheBackendHasItsFullShare() throws Exception {
+        try (FrontEventLoops loops = new FrontEventLoops(1)) {
+            HttpFront front = new HttpFront("warm", ANY, loops, FrontSettings.defaults().withWarmUp(Duration.ofHours(1)),
+                    clock::get);
+            Backend a = new Backend("a", ANY);
+            Backend b = new Backend("b", ANY);
+            try {
+                front.addBackend(a);
+                assertThat(front.warmedUp(a)).as("alone: full share from the start").isDone();
+                assertThat(front.warmedUp(new Backend("stranger", ANY))).as("not a member").isDone();
+                clock.addAndGet(2 * HOUR);
+                front.addBackend(b);
+                assertThat(front.warmedUp(b)).as("an hour of warm-up left").isNotDone();
+                clock.addAndGet(HOUR - Duration.ofMillis(50).toNanos());
+                CompletableFuture<Void> soon = front.warmedUp(b);
+                await().atMost(Duration.ofSeconds(5)).until(soon::isDone);
+                clock.addAndGet(HOUR);
+                assertThat(front.warmedUp(b)).isDone();
+            } finally {
+                front.close();
             }
         }
     }

@@ -105,6 +105,8 @@ class ReloadStepsTest {
         final List<Integer> launchVisits = new ArrayList<>();
         final Map<Integer, Integer> joinVisit = new TreeMap<>();
         final Map<Integer, Integer> leaveVisit = new TreeMap<>();
+        /** Per instance id, when its candidate's warm-up in the front is over (tests complete it); others at once. */
+        final Map<Integer, CompletableFuture<Void>> warmFor = new java.util.concurrent.ConcurrentHashMap<>();
         /** Runs inside JOIN_FRONT (on the owner), after the join. */
         Runnable onJoin = () -> { };
 
@@ -195,7 +197,7 @@ class ReloadStepsTest {
         }
 
         @Override
-        public void joinFront(Replica candidate) {
+        public CompletableFuture<Void> joinFront(Replica candidate) {
             FakeReplica c = (FakeReplica) candidate;
             if (fails(ReloadStep.JOIN_FRONT, c.id)) {
                 throw new IllegalStateException("the new instance is errored, not online");
@@ -204,6 +206,7 @@ class ReloadStepsTest {
             events.add("join " + c.id);
             joinVisit.put(c.id, visits);
             onJoin.run();
+            return warmFor.getOrDefault(c.id, CompletableFuture.completedFuture(null));
         }
 
         @Override
@@ -419,16 +422,67 @@ class ReloadStepsTest {
 
     /** Each hop to the owner waits for a core on a loaded machine: a surge makes one for all its launches. */
     @Test
-    void aSurgeSetsAsideAndLaunchesEveryCandidateInOneVisitAndSwitchesEachInOne() throws Exception {
+    void aSurgeSetsAsideAndLaunchesEveryCandidateInOneVisit() throws Exception {
         FakeSet set = new FakeSet(config("v1"), 4);
         ReloadResult r = surge(set, Optional.empty(), run(new ArrayList<>()));
         assertThat(r.getOutcome()).as(r.getSteps().toString()).isEqualTo("done");
         owner.submit(() -> {
             assertThat(set.launchVisits).hasSize(4);
             assertThat(Set.copyOf(set.launchVisits)).as("one visit launched all").hasSize(1);
-            assertThat(set.joinVisit).as("join and leave of an instance in one visit").isEqualTo(set.leaveVisit);
         }).get(5, TimeUnit.SECONDS);
         assertThat(set.minFront).isGreaterThanOrEqualTo(4);
+    }
+
+    /** In batch mode the old instance leaves in the visit its replacement joins in: one hop less per instance. */
+    @Test
+    void aBatchReloadJoinsAndLeavesEachInstanceInOneVisit() throws Exception {
+        FakeSet set = new FakeSet(config("v1"), 3);
+        ReloadResult r = reload(set, Optional.empty(), run(new ArrayList<>()));
+        assertThat(r.getOutcome()).as(r.getSteps().toString()).isEqualTo("done");
+        owner.submit(() -> assertThat(set.joinVisit).as("join and leave of an instance in one visit")
+                .isEqualTo(set.leaveVisit).hasSize(3)).get(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A surge's old instance serves beside its replacement until the replacement's warm-up is over: were it to leave
+     * at the join, the pool would hold only cold newcomers whose warm-ups weigh the same.
+     */
+    @Test
+    void aSurgeOldInstanceLeavesOnlyOnceItsReplacementIsWarm() throws Exception {
+        FakeSet set = new FakeSet(config("v1"), 2);
+        CompletableFuture<Void> warm = new CompletableFuture<>();
+        set.warmFor.put(0, warm);
+        Future<ReloadResult> result = batches.submit(() -> surge(set, Optional.empty(), run(new ArrayList<>())));
+        await().until(() -> owner.submit(() -> set.events.contains("join 0") && set.events.contains("stop 1")).get());
+        owner.submit(() -> {
+            assertThat(set.events).as("old 0 still serves").doesNotContain("leave 0");
+            assertThat(set.front).as("old and new 0 side by side").contains("0#1", "0#2");
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(result.isDone()).isFalse();
+        warm.complete(null);
+        ReloadResult r = result.get(10, TimeUnit.SECONDS);
+        assertThat(r.getOutcome()).as(r.getSteps().toString()).isEqualTo("done");
+        List<String> events = owner.submit(() -> List.copyOf(set.events)).get(5, TimeUnit.SECONDS);
+        assertThat(events.indexOf("leave 0")).isGreaterThan(events.indexOf("join 0"));
+        assertThat(set.snapshot()).isEqualTo("config=v1 serving=[0#2:v1:online, 1#2:v1:online] aside=[] front=[0#2, 1#2]");
+    }
+
+    /** A cancel during the hand-over: the newcomer leaves again and the old instance, which never left, stays. */
+    @Test
+    void aCancelDuringASurgeHandOverUndoesTheJoinExactly() throws Exception {
+        FakeSet set = new FakeSet(config("v1"), 2);
+        String before = set.snapshot();
+        set.warmFor.put(0, new CompletableFuture<>());
+        set.warmFor.put(1, new CompletableFuture<>());
+        ReloadPipeline.Run run = run(new ArrayList<>());
+        Future<ReloadResult> result = batches.submit(() -> surge(set, Optional.empty(), run));
+        await().until(() -> owner.submit(() -> set.events.contains("join 0") && set.events.contains("join 1")).get());
+        run.cancel("stop");
+        ReloadResult r = result.get(5, TimeUnit.SECONDS);
+        assertThat(r.getOutcome()).isEqualTo("failed");
+        assertThat(r.getReason()).contains("reload cancelled: stop");
+        assertThat(set.snapshot()).isEqualTo(before);
+        assertThat(owner.submit(() -> List.copyOf(set.events)).get(5, TimeUnit.SECONDS)).doesNotContain("leave 0", "leave 1");
     }
 
     /** The first failure in the surge's launch visit stops it: no candidate is launched for the instances after it. */
