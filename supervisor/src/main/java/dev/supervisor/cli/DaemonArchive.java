@@ -99,8 +99,12 @@ final class DaemonArchive {
                 return;
             }
             List<String> cmd = new ArrayList<>(List.of("/usr/bin/setsid", "/bin/sh", "-c",
-                    // Kept only when the run exits 0 (the archive is written as the JVM exits).
-                    "tmp=$1; out=$2; failed=$3; shift 3; if \"$@\"; then mv -f \"$tmp\" \"$out\"; else rm -f \"$tmp\"; : > \"$failed\"; fi",
+                    // Its own session is its own autogroup, which Linux's scheduler gives the same CPU share as the
+                    // daemon's whatever the nice value inside it: the group itself is niced to 19 too, or the training
+                    // would take a core from the apps' first start. Then the archive is kept only when the run exits
+                    // 0 (it is written as the JVM exits).
+                    "ag=/proc/$$/autogroup; if [ -w \"$ag\" ] && echo 19 > \"$ag\"; then echo \"training in $(cat \"$ag\")\"; fi 2>/dev/null; "
+                    + "tmp=$1; out=$2; failed=$3; shift 3; if \"$@\"; then mv -f \"$tmp\" \"$out\"; else rm -f \"$tmp\"; : > \"$failed\"; fi",
                     "sh", tmp.toString(), file.toString(), failed.toString(), "nice", "-n", "19", java));
             cmd.addAll(opts);
             cmd.add("-XX:ArchiveClassesAtExit=" + tmp);

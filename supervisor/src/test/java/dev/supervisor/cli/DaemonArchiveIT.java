@@ -111,6 +111,13 @@ class DaemonArchiveIT {
             assertThat(s.map(p -> p.getFileName().toString()).toList())
                     .noneMatch(n -> n.endsWith(".tmp") || n.endsWith(".failed"));
         }
+        // It ran niced as a whole: its session's autogroup at 19, not only its nice value inside that group.
+        if (Files.isWritable(Path.of("/proc/self/autogroup"))) {
+            try (Stream<Path> s = Files.list(snapshot())) {
+                Path log = s.filter(p -> p.getFileName().toString().endsWith(".training.log")).findFirst().orElseThrow();
+                assertThat(Files.readString(log)).containsPattern("training in /autogroup-\\d+ nice 19");
+            }
+        }
     }
 
     @Test
