@@ -41,11 +41,16 @@ def free_port():
 
 
 class Daemon:
-    def __init__(self):
+    def __init__(self, archive=False):
+        """archive=False: no daemon class archive. A fresh home's first daemon makes its archive in the background
+        (cli/DaemonArchive, a training daemon): beside a reload or front measurement that is load from elsewhere, and
+        the archive changes nothing there. perf.py's footprint and 1,000-app start keep it (and warm the home first)."""
         self.home = tempfile.mkdtemp(prefix="supervisor-bench-")
         self.env = dict(os.environ, SUPERVISOR_HOME=self.home, SUPERVISOR_JOLOKIA_PORT=str(free_port()),
                         SUPERVISOR_CONSOLE_PORT=str(free_port()), SUPERVISOR_CONSOLE_ENABLED="false",
                         SUPERVISOR_METRICS_PORT=str(free_port()))
+        if not archive:
+            self.env["SUPERVISOR_DAEMON_ARCHIVE"] = "off"
 
     def cli(self, *args, check=True):
         r = subprocess.run([CLI, *args], env=self.env, capture_output=True, text=True)

@@ -71,8 +71,8 @@ class Pm2:
 
 # ---------- our daemon ----------
 class Daemon(B.Daemon):
-    def __init__(self, console=False, opts=None):
-        super().__init__()
+    def __init__(self, console=False, opts=None, archive=False):
+        super().__init__(archive)
         if console:
             self.env["SUPERVISOR_CONSOLE_ENABLED"] = "true"
         if opts:
@@ -194,8 +194,8 @@ def cli_latency(pm2):
 
 
 def footprint(pm2):
-    off = Daemon()
-    on = Daemon(console=True)
+    off = Daemon(archive=True)
+    on = Daemon(console=True, archive=True)
     archived = off.warm() and on.warm()
     off.start_sleepers(5)
     on.start_sleepers(5)
@@ -233,7 +233,8 @@ def wait_online(list_fn, n, timeout):
 
 
 def scale(pm2):
-    d = Daemon()
+    d = Daemon(archive=True)
+    d.warm()  # as every start after a build's first: the archive made, no training beside the measurement
     d.cli("ping", check=False)  # the daemon is up before the clock starts
     # `start` returns once every app it started is online (it prints the table then), so its own time is the
     # figure; a check afterwards, not timed, confirms it, else the wait for the rest is added. (Polling with
