@@ -400,6 +400,20 @@ public final class ReloadPipeline {
     }
 
     /**
+     * One replacement's undos and what it made so far: the candidate (once set aside) and its launch. Touched only by
+     * the driver thread running the replacement.
+     */
+    private static final class Replacement {
+        final Deque<Undo> undo = new ArrayDeque<>();
+        Replica candidate;
+        Launched launched;
+    }
+
+    /**
+     * Replaces one instance, the steps in order: SET_ASIDE and LAUNCH_CANDIDATE (or what a surge's visit did for
+     * them), AWAIT_READY, the switch (JOIN_FRONT, LEAVE_FRONT_AND_DRAIN), then past the point of no return STOP_OLD
+     * and DROP_OLD. Returns "" on success, else why it failed (the old instance is then back, unchanged).
+     *
      * @param surge    the surge batch this replacement belongs to; null in batch mode
      * @param prepared what the surge's visit to the owner did for this instance; null: nothing yet
      */
@@ -415,12 +429,11 @@ public final class ReloadPipeline {
         }
         Replica old = seen.replica();
         boolean frontNone = config.port() > 0 && config.front() == FrontKind.NONE;
-        boolean serving = seen.serving();
-        if (!serving || frontNone) {
+        if (!seen.serving() || frontNone) {
             if (surge != null) {
                 surge.launched(id);
             }
-            String why = !serving ? "was " + onOwner(set, old::statusLabel)
+            String why = !seen.serving() ? "was " + onOwner(set, old::statusLabel)
                     : "front: none, port " + config.port() + " had no listener during the restart";
             String failure = restartInPlace(set, id, config, who, why, out, run, changed);
             if (surge != null && !failure.isEmpty()) {
@@ -429,57 +442,17 @@ public final class ReloadPipeline {
             return failure;
         }
         long oldPid = seen.pid();
-        Deque<Undo> undo = new ArrayDeque<>();
-        Replica fresh = null;
+        Replacement r = new Replacement();
         Duration took;
         DrainResult drained;
         try {
-            Replica candidate;
-            Launched launched;
-            if (prepared != null) { // the surge's visit set it aside and launched it: its undos first, then its news
-                candidate = prepared.candidate();
-                fresh = candidate;
-                if (candidate == null && prepared.failure() == null) {
-                    surge.checkAborted(); // skipped after a sibling failed: nothing to undo
-                    throw new IllegalStateException("instance " + id + " was not prepared"); // unreachable: aborted
-                }
-                run.step(ReloadStep.SET_ASIDE);
-                out.line(app, who + ": starting a new instance beside pid " + oldPid);
-                if (candidate != null) {
-                    undo.push(new Undo(ReloadStep.SET_ASIDE, () -> {
-                        set.putBack(old, candidate, run);
-                        return CompletableFuture.completedFuture(null);
-                    }));
-                    run.step(ReloadStep.LAUNCH_CANDIDATE);
-                }
-                launched = prepared.launched();
-                if (launched != null) {
-                    undo.push(new Undo(ReloadStep.LAUNCH_CANDIDATE, () -> set.killCandidate(candidate)));
-                }
-                if (prepared.failure() != null) {
-                    throw prepared.failure();
-                }
-                run.checkCancelled();
+            Runnable starting = () -> out.line(app, who + ": starting a new instance beside pid " + oldPid);
+            if (prepared != null) {
+                adoptPrepared(set, old, prepared, run, surge, r, starting);
             } else {
-                run.checkCancelled();
-                checkAborted(surge);
-                run.step(ReloadStep.SET_ASIDE);
-                out.line(app, who + ": starting a new instance beside pid " + oldPid);
-                candidate = onOwner(set, () -> set.setAside(old, config, run));
-                fresh = candidate;
-                undo.push(new Undo(ReloadStep.SET_ASIDE, () -> {
-                    set.putBack(old, candidate, run);
-                    return CompletableFuture.completedFuture(null);
-                }));
-
-                run.checkCancelled();
-                run.step(ReloadStep.LAUNCH_CANDIDATE);
-                launched = onOwner(set, () -> new Launched(set.launchCandidate(candidate, candidateNice), candidate.pid()));
-                undo.push(new Undo(ReloadStep.LAUNCH_CANDIDATE, () -> set.killCandidate(candidate)));
+                setAsideAndLaunch(set, old, config, run, surge, r, starting);
             }
-            CompletableFuture<Duration> ready = launched.ready();
-            out.line(app, who + ": new pid " + launched.pid() + " launched, waiting until it is ready");
-
+            out.line(app, who + ": new pid " + r.launched.pid() + " launched, waiting until it is ready");
             if (surge != null) {
                 // No switch before every candidate runs: the start times overlap, whatever the order of readiness.
                 surge.launched(id);
@@ -487,62 +460,13 @@ public final class ReloadPipeline {
                 surge.checkAborted();
             }
             run.step(ReloadStep.AWAIT_READY);
-            took = waitFor(ready, config.readinessTimeout().plus(READY_SLACK), run, abortOf(surge));
+            took = waitFor(r.launched.ready(), config.readinessTimeout().plus(READY_SLACK), run, abortOf(surge));
             run.started(took);
-
             run.checkCancelled();
             checkAborted(surge);
-            run.step(ReloadStep.JOIN_FRONT);
-            AtomicBoolean joined = new AtomicBoolean();
-            CompletableFuture<DrainResult> drain;
-            try {
-                if (surge == null) {
-                    // JOIN_FRONT and LEAVE_FRONT_AND_DRAIN in one visit to the owner (one hop less per instance): the
-                    // old one leaves the moment the new one has joined, and the newcomer's warm-up ramps beside the
-                    // instances of the other batches. A cancel that comes in between is seen there, and the join is
-                    // then undone like any other step.
-                    drain = onOwner(set, () -> {
-                        set.joinFront(candidate);
-                        joined.set(true);
-                        run.checkCancelled();
-                        return set.leaveFrontAndDrain(old, run);
-                    });
-                } else {
-                    // A surge replaces every instance at once: were each old one to leave as its replacement joins,
-                    // the pool would soon hold only newcomers, whose warm-ups weigh the same, and every request would
-                    // go to cold processes. So the old one serves beside its replacement until the replacement's
-                    // warm-up is over (a hand-over), and then leaves. The new one takes traffic from its join.
-                    CompletableFuture<Void> warmed = onOwner(set, () -> {
-                        CompletableFuture<Void> w = set.joinFront(candidate);
-                        joined.set(true);
-                        return w;
-                    });
-                    run.switched();
-                    waitFor(warmed, OWNER_STEP_LIMIT, run, surge.aborted);
-                    drain = onOwner(set, () -> {
-                        run.checkCancelled();
-                        checkAborted(surge);
-                        return set.leaveFrontAndDrain(old, run);
-                    });
-                }
-            } finally {
-                if (joined.get()) {
-                    undo.push(new Undo(ReloadStep.JOIN_FRONT, () -> {
-                        set.leaveFront(candidate);
-                        return CompletableFuture.completedFuture(null);
-                    }));
-                }
-            }
-            run.step(ReloadStep.LEAVE_FRONT_AND_DRAIN);
-            if (surge == null) {
-                run.switched();
-            }
-            undo.push(new Undo(ReloadStep.LEAVE_FRONT_AND_DRAIN, () -> {
-                set.rejoinFront(old, run);
-                return CompletableFuture.completedFuture(null);
-            }));
+            CompletableFuture<DrainResult> drain = switchOver(set, old, run, surge, r);
             // Said once switched: the line (to every follower, a notification) is not on the way to the switch.
-            out.line(app, who + ": new pid " + launched.pid() + " ready in " + took.toMillis() + " ms, switched traffic");
+            out.line(app, who + ": new pid " + r.launched.pid() + " ready in " + took.toMillis() + " ms, switched traffic");
             drained = waitFor(drain, old.config().killTimeout().plus(READY_SLACK), run, abortOf(surge));
             run.checkCancelled();
             checkAborted(surge);
@@ -554,8 +478,9 @@ public final class ReloadPipeline {
                     surge.fail("instance " + id + ": " + why);
                 }
             }
+            Replica fresh = r.candidate;
             long newPid = fresh == null ? 0 : onOwner(set, fresh::pid);
-            rollback(set, undo, run);
+            rollback(set, r.undo, run);
             String line = "instance " + id + ": new pid " + (newPid == 0 ? "(none)" : newPid) + " failed: " + why
                     + "; rolled back, old pid " + oldPid + " kept serving";
             out.line(app, stepNo + " " + line);
@@ -566,24 +491,133 @@ public final class ReloadPipeline {
         if (changed != null) {
             changed.add(id);
         }
-        Replica candidate = fresh;
-        long newPid = onOwner(set, candidate::pid);
+        long newPid = onOwner(set, r.candidate::pid);
+        stopAndDropOld(set, old, oldPid, kind, run, who, out);
+        out.line(app, who + ": new pid " + newPid + " ready in " + took.toMillis() + " ms, old pid " + oldPid
+                + " drained (" + drained.inFlight() + " in-flight" + (drained.timedOut() ? ", drain timed out" : "") + ") and stopped");
+        return "";
+    }
+
+    /** SET_ASIDE and LAUNCH_CANDIDATE, one visit each, each followed by its undo. */
+    private void setAsideAndLaunch(ReplicaSet set, Replica old, AppConfig config, Run run, Surge surge, Replacement r,
+                                   Runnable starting) {
+        run.checkCancelled();
+        checkAborted(surge);
+        run.step(ReloadStep.SET_ASIDE);
+        starting.run();
+        Replica candidate = onOwner(set, () -> set.setAside(old, config, run));
+        r.candidate = candidate;
+        r.undo.push(new Undo(ReloadStep.SET_ASIDE, () -> {
+            set.putBack(old, candidate, run);
+            return CompletableFuture.completedFuture(null);
+        }));
+        run.checkCancelled();
+        run.step(ReloadStep.LAUNCH_CANDIDATE);
+        r.launched = onOwner(set, () -> new Launched(set.launchCandidate(candidate, candidateNice), candidate.pid()));
+        r.undo.push(new Undo(ReloadStep.LAUNCH_CANDIDATE, () -> set.killCandidate(candidate)));
+    }
+
+    /** The same two steps as the surge's visit to the owner did them: their undos first, then their failure if any. */
+    private void adoptPrepared(ReplicaSet set, Replica old, Prepared prepared, Run run, Surge surge, Replacement r,
+                               Runnable starting) {
+        Replica candidate = prepared.candidate();
+        if (candidate == null && prepared.failure() == null) {
+            surge.checkAborted(); // skipped after a sibling failed: nothing to undo
+            throw new IllegalStateException("a surge instance was not prepared"); // unreachable: aborted
+        }
+        r.candidate = candidate;
+        run.step(ReloadStep.SET_ASIDE);
+        starting.run();
+        if (candidate != null) {
+            r.undo.push(new Undo(ReloadStep.SET_ASIDE, () -> {
+                set.putBack(old, candidate, run);
+                return CompletableFuture.completedFuture(null);
+            }));
+            run.step(ReloadStep.LAUNCH_CANDIDATE);
+        }
+        r.launched = prepared.launched();
+        if (r.launched != null) {
+            r.undo.push(new Undo(ReloadStep.LAUNCH_CANDIDATE, () -> set.killCandidate(candidate)));
+        }
+        if (prepared.failure() != null) {
+            throw prepared.failure();
+        }
+        run.checkCancelled();
+    }
+
+    /**
+     * JOIN_FRONT, then LEAVE_FRONT_AND_DRAIN; returns the old instance's drain. A cancel or a sibling's failure seen
+     * between them undoes the join: the old instance never left.
+     */
+    private CompletableFuture<DrainResult> switchOver(ReplicaSet set, Replica old, Run run, Surge surge, Replacement r)
+            throws TimeoutException {
+        Replica candidate = r.candidate;
+        run.step(ReloadStep.JOIN_FRONT);
+        AtomicBoolean joined = new AtomicBoolean();
+        CompletableFuture<DrainResult> drain;
+        try {
+            if (surge == null) {
+                // One visit to the owner for both (one hop less per instance): the old one leaves the moment the new
+                // one has joined, and the newcomer's warm-up ramps beside the instances of the other batches.
+                drain = onOwner(set, () -> {
+                    set.joinFront(candidate);
+                    joined.set(true);
+                    run.checkCancelled();
+                    return set.leaveFrontAndDrain(old, run);
+                });
+            } else {
+                // A surge replaces every instance at once: were each old one to leave as its replacement joins, the
+                // pool would soon hold only newcomers, whose warm-ups weigh the same, and every request would go to
+                // cold processes. So the old one serves beside its replacement until the replacement's warm-up is
+                // over (a hand-over), and then leaves. The new one takes traffic from its join.
+                CompletableFuture<Void> warmed = onOwner(set, () -> {
+                    CompletableFuture<Void> w = set.joinFront(candidate);
+                    joined.set(true);
+                    return w;
+                });
+                run.switched();
+                waitFor(warmed, OWNER_STEP_LIMIT, run, surge.aborted);
+                drain = onOwner(set, () -> {
+                    run.checkCancelled();
+                    checkAborted(surge);
+                    return set.leaveFrontAndDrain(old, run);
+                });
+            }
+        } finally {
+            if (joined.get()) {
+                r.undo.push(new Undo(ReloadStep.JOIN_FRONT, () -> {
+                    set.leaveFront(candidate);
+                    return CompletableFuture.completedFuture(null);
+                }));
+            }
+        }
+        run.step(ReloadStep.LEAVE_FRONT_AND_DRAIN);
+        if (surge == null) {
+            run.switched();
+        }
+        r.undo.push(new Undo(ReloadStep.LEAVE_FRONT_AND_DRAIN, () -> {
+            set.rejoinFront(old, run);
+            return CompletableFuture.completedFuture(null);
+        }));
+        return drain;
+    }
+
+    /** STOP_OLD and DROP_OLD, past the point of no return: a failure is reported and rolls forward. */
+    private void stopAndDropOld(ReplicaSet set, Replica old, long oldPid, ReloadRequest.Kind kind, Run run, String who,
+                                ReloadListener out) {
         run.step(ReloadStep.STOP_OLD);
         boolean graceful = kind == ReloadRequest.Kind.SOFT;
         Duration stopLimit = (graceful ? old.config().gracefulTimeout() : old.config().killTimeout()).plus(READY_SLACK);
         try {
             waitFor(onOwner(set, () -> set.stopOld(old, graceful, run)), stopLimit, null);
         } catch (RuntimeException | TimeoutException e) {
-            out.line(app, who + ": old pid " + oldPid + " did not stop cleanly: " + message(e));
+            out.line(set.name(), who + ": old pid " + oldPid + " did not stop cleanly: " + message(e));
         }
         run.step(ReloadStep.DROP_OLD);
         onOwner(set, () -> {
             set.dropOld(old, run);
             return null;
         });
-        out.line(app, who + ": new pid " + newPid + " ready in " + took.toMillis() + " ms, old pid " + oldPid
-                + " drained (" + drained.inFlight() + " in-flight" + (drained.timedOut() ? ", drain timed out" : "") + ") and stopped");
-        return "";
     }
 
     private String restartInPlace(ReplicaSet set, int id, AppConfig config, String who, String why, ReloadListener out,
