@@ -5,6 +5,7 @@ started through the CLI; after WAIT seconds it prints VmRSS, RssAnon, RssFile an
 
 usage: bench/footprint-ab.py WAIT name:jar:console[:extra JVM options] ...
   jar      a jar in supervisor/target (copy a build aside, e.g. cp supervisor.jar base.jar, to compare two builds)
+  extra    JVM options; a word ENV_NAME=value sets NAME=value in that daemon's environment (e.g. ENV_MALLOC_ARENA_MAX=2)
   console  true|false (SUPERVISOR_CONSOLE_ENABLED)
 e.g. bench/footprint-ab.py 25 a:base.jar:false b:supervisor.jar:false c:supervisor.jar:false:-Xmn1m
 KEEP=1 leaves them running (prints their pids) for jcmd/jstack; stop each with SUPERVISOR_HOME=... bin/supervisor kill.
@@ -41,6 +42,8 @@ for i, v in enumerate(variants):
                SUPERVISOR_METRICS_PORT=str(free_port()), SUPERVISOR_CONSOLE_ENABLED=console)
     log4j = next((e for e in extra if e.startswith("-Dlog4j.configurationFile")), f"-Dlog4j.configurationFile={ROOT}/conf/log4j2.xml")
     extra = [e for e in extra if not e.startswith("-Dlog4j.configurationFile")]
+    env.update(e[4:].split("=", 1) for e in extra if e.startswith("ENV_"))
+    extra = [e for e in extra if not e.startswith("ENV_")]
     cmd = ["java", *opts, *extra, f"-Dsupervisor.install={ROOT}", log4j, "-cp", f"{ROOT}/supervisor/target/{jar}", "dev.supervisor.daemon.Daemon"]
     p = subprocess.Popen(cmd, env=env, stdout=open(home + "/out", "w"), stderr=subprocess.STDOUT)
     procs.append((name, p, env, home))
