@@ -5,6 +5,8 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.StringArray;
 import com.sun.jna.ptr.IntByReference;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -25,6 +27,9 @@ import java.util.Map;
  * exit. Needs Linux with glibc ≥ 2.34; {@link #available()} says whether this machine has it.
  */
 public final class NativeLauncher implements ChildLauncher, AutoCloseable {
+    /** Asked of a child's stdout socket; see {@link #roomToWrite}. */
+    static final int CHILD_STDOUT_BUFFER_BYTES = 1024 * 1024;
+    private static final Logger LOG = LogManager.getLogger(NativeLauncher.class);
     private final ExitReaper reaper = new ExitReaper();
 
     /** Whether posix_spawn with the needed extensions can be called here (else use {@code ChildProcess::launch}). */
@@ -50,6 +55,7 @@ public final class NativeLauncher implements ChildLauncher, AutoCloseable {
 
         // stdin and stdout: one socketpair, the child's end as fd 0 and 1 (2 fds per process in the daemon, not 3)
         int[] io = socketpair();
+        roomToWrite(io[1]);
         int[] err = null;
         Memory actions = new Memory(Posix.SPAWN_STRUCT_BYTES);
         Memory attr = new Memory(Posix.SPAWN_STRUCT_BYTES);
@@ -113,6 +119,21 @@ public final class NativeLauncher implements ChildLauncher, AutoCloseable {
                     + " (too many open files? raise the daemon's ulimit -n)");
         }
         return fds;
+    }
+
+    /**
+     * What a child can write to its stdout before it blocks: a Unix socket's is its own send buffer (208 KiB by
+     * default), not the reader's. The log multiplexer reads each stream about once a millisecond (coalescing wake-ups);
+     * a child writing 150 MB/s fills 208 KiB in ~1.4 ms and blocks, so it was held to ~115 MB/s (measured, LogCaptureBench).
+     * 1 MiB asked (the kernel doubles what it grants, up to net.core.wmem_max) gives it room; only bytes actually queued use
+     * kernel memory, so an idle child costs nothing, and a child faster than the disk still blocks (backpressure).
+     */
+    private static void roomToWrite(int childEnd) {
+        try {
+            Posix.setsockopt(childEnd, Posix.SOL_SOCKET, Posix.SO_SNDBUF, new int[] {CHILD_STDOUT_BUFFER_BYTES}, 4);
+        } catch (LastErrorException e) {
+            LOG.debug("stdout socket keeps its default buffer: {}", Posix.errorText(e.getErrorCode()));
+        }
     }
 
     private static int[] pipe() {

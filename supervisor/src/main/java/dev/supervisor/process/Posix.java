@@ -64,6 +64,11 @@ public final class Posix {
 
     static native int shutdown(int fd, int how);
 
+    static final int SOL_SOCKET = 1;
+    static final int SO_SNDBUF = 7;
+
+    static native int setsockopt(int fd, int level, int name, int[] value, int length) throws LastErrorException;
+
     public static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
     public static native int close(int fd);

@@ -131,11 +131,35 @@ class NativeLauncherTest {
     /** Backpressure over the socket: a child whose stdout nobody reads blocks in write; nothing piles up. */
     @Test
     void aChildWritingFasterThanItIsReadBlocksOnTheSocket() throws Exception {
-        ChildProcess c = launch("head -c 50000000 /dev/zero", Map.of());
+        ChildProcess c = launch("exec head -c 50000000 /dev/zero", Map.of()); // exec: /proc/PID/io is the writer's own
         java.nio.file.Path io = java.nio.file.Path.of("/proc/" + c.pid() + "/io");
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> c.isAlive()
                 && java.nio.file.Files.readAllLines(io).stream().filter(l -> l.startsWith("wchar:"))
                 .mapToLong(l -> Long.parseLong(l.substring(6).trim())).sum() < 8_000_000);
+        long total = 0;
+        byte[] buf = new byte[1 << 16];
+        java.io.InputStream out = c.stdout();
+        for (int n; (n = out.read(buf)) > 0; ) {
+            total += n;
+        }
+        assertThat(total).isEqualTo(50_000_000L);
+        assertThat(c.onExit().get(30, TimeUnit.SECONDS)).isEqualTo(0);
+    }
+
+    /**
+     * The stdout socket holds more than its default 208 KiB before the child blocks: the log multiplexer reads about
+     * once a millisecond, and a fast writer blocked on the default held capture to ~115 MB/s.
+     */
+    @Test
+    void aChildsStdoutSocketHoldsMoreThanTheDefaultBufferBeforeItBlocks() throws Exception {
+        ChildProcess c = launch("exec head -c 50000000 /dev/zero", Map.of()); // exec: /proc/PID/io is the writer's own
+        java.nio.file.Path io = java.nio.file.Path.of("/proc/" + c.pid() + "/io");
+        // readAllLines, not readString: a sysctl file answers only a first read, and readString's was of 1 byte
+        long defaultBuffer = Long.parseLong(java.nio.file.Files.readAllLines(
+                java.nio.file.Path.of("/proc/sys/net/core/wmem_default")).get(0).trim());
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.isAlive()
+                && java.nio.file.Files.readAllLines(io).stream().filter(l -> l.startsWith("wchar:"))
+                .mapToLong(l -> Long.parseLong(l.substring(6).trim())).sum() > defaultBuffer * 3 / 2);
         long total = 0;
         byte[] buf = new byte[1 << 16];
         java.io.InputStream out = c.stdout();
