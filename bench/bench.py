@@ -20,6 +20,13 @@ ROUNDS = 2 if QUICK else 3
 _port_range = [int(os.environ.get("BENCH_PORTS", "0") or 0), 0]
 
 
+def daemon_jvm_options():
+    """bin/supervisor's default SUPERVISOR_DAEMON_OPTS, as a list: what a daemon started by the CLI runs with."""
+    text = open(os.path.join(ROOT, "bin/supervisor")).read()
+    line = text.split('SUPERVISOR_DAEMON_OPTS:-', 1)[1].split('}"', 1)[0]
+    return line.replace("$root", ROOT).split()
+
+
 def free_port():
     """BENCH_PORTS=N: a free port among N .. N+999 (a range of one's own on a shared machine); else an ephemeral one."""
     base = _port_range[0]

@@ -12,6 +12,8 @@ KEEP=1 leaves them running (prints their pids) for jcmd/jstack; stop each with S
 Homes under $TMPDIR/footprint-ab-<name>; ports are free ephemeral ones on 127.0.0.1
 (FOOTPRINT_PORT_BASE=N: N+1, N+2, ... instead)."""
 import json, os, socket, subprocess, sys, tempfile, time, shutil
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench as B  # noqa: E402  (daemon_jvm_options)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -30,8 +32,7 @@ def free_port():
 
 WAIT = float(sys.argv[1])
 variants = [a.split(":", 3) for a in sys.argv[2:]]
-opts = subprocess.run(["bash", "-c", f"grep -o 'SUPERVISOR_DAEMON_OPTS:-[^}}]*' {ROOT}/bin/supervisor | head -1"],
-                      capture_output=True, text=True).stdout.strip().split(":-", 1)[1].replace("$root", ROOT).split()
+opts = B.daemon_jvm_options()
 procs = []
 for i, v in enumerate(variants):
     name, jar, console = v[0], v[1], v[2]

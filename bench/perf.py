@@ -303,17 +303,11 @@ def crash(pm2):
     row("crash → new pid, median of 5", theirs, f"{ours:.1f} ms", "≤ 15 ms")
 
 
-def daemon_jvm_options():
-    """bin/supervisor's default SUPERVISOR_DAEMON_OPTS: the capture is measured as the daemon's JIT compiles it."""
-    text = open(os.path.join(ROOT, "bin/supervisor")).read()
-    line = text.split('SUPERVISOR_DAEMON_OPTS:-', 1)[1].split('}"', 1)[0]
-    return line.replace("$root", ROOT).split()
-
-
 def logs():
     cp = os.path.join(ROOT, "supervisor/target/test-classes") + os.pathsep + os.path.join(ROOT, "supervisor/target/supervisor.jar")
     mb = "100" if QUICK else "300"
-    r = subprocess.run(["java", *daemon_jvm_options(), "-cp", cp, f"-Dlog4j.configurationFile={ROOT}/conf/log4j2.xml",
+    # the daemon's own JVM options: the capture is measured as the daemon's JIT compiles it
+    r = subprocess.run(["java", *B.daemon_jvm_options(), "-cp", cp, f"-Dlog4j.configurationFile={ROOT}/conf/log4j2.xml",
                         "dev.supervisor.bench.LogCaptureBench", os.path.join(ROOT, "bench/logwriter.py"), mb, "3"],
                        capture_output=True, text=True)
     print(r.stdout, file=sys.stderr)

@@ -22,8 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * child that writes fast is read in large chunks (a busy pipe is grown to 1 MiB with F_SETPIPE_SZ), not a few
  * hundred bytes per wake-up; an idle child's first line is read at once. (A stdout is a socket, sized at the spawn
  * by the launcher, and F_SETPIPE_SZ fails on it; stderr is a pipe and is grown here.) Backpressure: the sink's write
- * runs on the loop; while it blocks nothing is read, the pipes fill and the children block on them. Nothing is queued in
- * the heap. A sink that blocks for long delays every stream of this multiplexer (they share the disk anyway).
+ * runs on the loop; while it blocks nothing is read, the pipes fill and the children block on them. Nothing is
+ * queued in the heap. A sink that blocks for long delays every stream of this multiplexer (they share the disk anyway).
  *
  * <p>A stream that is not a {@link FdInputStream} (a child the JDK started) falls back to a {@link LogPump} thread.
  */

@@ -123,11 +123,12 @@ public final class NativeLauncher implements ChildLauncher, AutoCloseable {
 
     /**
      * What a child can write to its stdout before it blocks: a Unix socket's is its own send buffer (208 KiB by
-     * default), not the reader's. The log multiplexer reads each stream about once a millisecond (coalescing wake-ups);
-     * a child writing 150 MB/s fills 208 KiB in ~1.4 ms and blocks, so it was held to ~115 MB/s (measured, LogCaptureBench).
-     * 512 KiB asked, which the kernel doubles (within net.core.wmem_max) to the 1 MiB a busy pipe is grown to: room for
-     * the pause at several hundred MB/s. Only bytes actually queued use kernel memory, so an idle child costs nothing,
-     * and a child faster than the disk still blocks (backpressure), at most ~1 MiB ahead of the daemon.
+     * default), not the reader's. The log multiplexer reads each stream about once a millisecond (coalescing
+     * wake-ups); a child writing 150 MB/s fills 208 KiB in ~1.4 ms and blocks, so it was held to ~115 MB/s
+     * (measured, LogCaptureBench). 512 KiB asked, which the kernel doubles (within net.core.wmem_max) to the 1 MiB a
+     * busy pipe is grown to: room for the pause at several hundred MB/s. Only bytes actually queued use kernel
+     * memory, so an idle child costs nothing, and a child faster than the disk still blocks (backpressure), at most
+     * ~1 MiB ahead of the daemon.
      */
     private static void roomToWrite(int childEnd) {
         try {

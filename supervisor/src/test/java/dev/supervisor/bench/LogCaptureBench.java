@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code mux}: {@link NativeLauncher} and the one-thread {@link PipeMultiplexer};</li>
  * </ul>
  * each writing to a {@link RotatingLogFile} (10 MB, retain 5) with a log_date_format, as an app configured so.
- * Prints one line per mode: median MB/s, median CPU of this JVM in % of one core, ratio to the ceiling.
+ * Prints one line per mode: median MB/s, median CPU of this JVM in % of one core, ratio to the ceiling, CPU per MB,
+ * and that CPU at the ceiling's rate.
  * Usage: LogCaptureBench WRITER_PY MB ROUNDS [nodate]; -Dbench.coalesceMicros=N: the multiplexer's pause after a read
  * (default 1000)
  */

@@ -145,7 +145,8 @@ class NativeLauncherTest {
     void aChildsStdoutSocketHoldsMoreThanTheDefaultBufferBeforeItBlocks() throws Exception {
         ChildProcess c = launchFastWriter();
         // readAllLines, not readString: a sysctl file answers only a first read, and readString's was of 1 byte
-        long defaultBuffer = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/net/core/wmem_default")).get(0).trim());
+        long defaultBuffer = Long.parseLong(
+                Files.readAllLines(Path.of("/proc/sys/net/core/wmem_default")).get(0).trim());
         await().atMost(Duration.ofSeconds(10)).until(() -> c.isAlive() && bytesWritten(c) > defaultBuffer * 3 / 2);
         readAllOfTheFastWriter(c);
     }
