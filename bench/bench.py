@@ -160,16 +160,21 @@ def parse_wrk(out):
     return tmp
 
 
-def nginx_proxy(port, backends):
+def nginx_proxy(port, backends, same_headers=False):
+    """nginx as the usual reverse proxy (Host: app, X-Forwarded-For); same_headers: what our front sends instead,
+    the client's Host and X-Forwarded-For, -Proto and -Host (front/ProxyHeaders), for a like-for-like backend cost."""
     conf_dir = tempfile.mkdtemp(prefix="bench-nginx-")
     conf = os.path.join(conf_dir, "nginx.conf")
     servers = "".join(f"server 127.0.0.1:{b};" for b in backends)
+    headers = ('proxy_set_header X-Forwarded-For $remote_addr;' if not same_headers else
+               'proxy_set_header Host $http_host; proxy_set_header X-Forwarded-For $remote_addr; '
+               'proxy_set_header X-Forwarded-Proto $scheme; proxy_set_header X-Forwarded-Host $http_host;')
     with open(conf, "w") as fh:
         fh.write(f"""worker_processes 2; daemon off; pid {conf_dir}/nginx.pid; error_log {conf_dir}/error.log;
 events {{ worker_connections 1024; }}
 http {{ access_log off; upstream app {{ {servers} keepalive 64; }}
   server {{ listen 127.0.0.1:{port}; location / {{ proxy_pass http://app; proxy_http_version 1.1;
-    proxy_set_header Connection ""; proxy_set_header X-Forwarded-For $remote_addr; }} }} }}
+    proxy_set_header Connection ""; {headers} }} }} }}
 """)
     proc = subprocess.Popen(["nginx", "-c", conf, "-p", conf_dir], stderr=subprocess.DEVNULL)
     proc.conf_dir = conf_dir  # removed by the caller once nginx has stopped

@@ -2,7 +2,9 @@
 
 Sections (--only=cli,footprint,scale,logs,reload,crash,front; default all):
   cli        hyperfine `list` with 5 apps, ours vs pm2's interleaved in 5 rounds (median wall, mean user CPU)
-  footprint  daemon idle RSS / threads with 5 apps, console off and on; pm2's God
+  footprint  daemon idle RSS / threads with 5 apps, console off and on; pm2's God; the floors under them: a JVM
+             with the daemon's options that only sleeps, the same with JMX and a Jolokia agent that has served
+             requests (bench/FootprintFloor.java), and node that only waits
   scale      N (1,000) idle apps (/bin/sleep): start until all online, `list`, daemon threads/fds/RSS,
              idle CPU over 10 s, `delete all`; pm2 at PM2_SCALE (200) apps
   logs       log capture throughput and CPU vs the app's own pipe ceiling (LogCaptureBench)
@@ -217,6 +219,42 @@ def footprint(pm2):
     row("daemon idle RSS, 5 apps, console on", "-", f"{s_on['rss_mib']:.0f} MiB, {s_on['threads']} threads", "≤ 100 MiB")
     off.kill()
     on.kill()
+    floors()
+
+
+def floors():
+    """The runtimes' own floors, same options as the daemon: what no supervisor code can take away."""
+    build = tempfile.mkdtemp(prefix="perf-floor-")
+    CLEANUP.append(lambda: shutil.rmtree(build, ignore_errors=True))
+    cp = os.pathsep.join([build, *glob.glob(os.path.join(ROOT, "supervisor/target/lib/jolokia-*.jar"))])
+    subprocess.run(["javac", "-d", build, "-cp", cp, os.path.join(ROOT, "bench/FootprintFloor.java")], check=True)
+
+    def idle_rss(cmd, touch=None):
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            first = p.stdout.readline().strip()
+            while first and not first.startswith(("http", "bare", "node")):  # the JIT's "compiler directives added"
+                first = p.stdout.readline().strip()
+            if touch:
+                touch(first)
+            time.sleep(10)
+            return proc_status(p.pid)
+        finally:
+            p.kill()
+            p.wait()
+
+    def requests(url):  # what the CLI does to it: reads, a search, an exec
+        import urllib.request
+        for _ in range(20):
+            for path in ("read/java.lang:type=Memory/HeapMemoryUsage", "search/java.lang:*", "exec/java.lang:type=Memory/gc"):
+                urllib.request.urlopen(url + path, timeout=10).read()
+
+    java = ["java", *B.daemon_jvm_options(), "-cp", cp, "FootprintFloor"]
+    bare, jolokia = idle_rss(java + ["bare"]), idle_rss(java + ["jolokia"], requests)
+    node = idle_rss(["node", "-e", "console.log('node'); setInterval(() => {}, 1e9)"])
+    row("runtime floor, a process that only sleeps (pm2's column: node; here: a JVM with the daemon's options)",
+        f"{node['rss_mib']:.0f} MiB", f"{bare['rss_mib']:.0f} MiB")
+    row("JVM + JMX + a Jolokia agent that served 60 requests, no supervisor code", "-", f"{jolokia['rss_mib']:.0f} MiB")
 
 
 def wait_online(list_fn, n, timeout):

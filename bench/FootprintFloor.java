@@ -1,0 +1,26 @@
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+
+/**
+ * What a JVM costs before any supervisor code, for bench/perf.py's footprint rows (issue 11): run with the daemon's
+ * JVM options, {@code bare} only sleeps; {@code jolokia} also starts the platform MBean server and a Jolokia JVM
+ * agent on an ephemeral loopback port (the daemon's transport for the CLI and scripts), prints its URL on stdout
+ * and sleeps, so the caller can send it a few requests before reading its RSS. Compiled by perf.py with javac
+ * (the source launcher would keep javac's classes in the very JVM being measured).
+ */
+public final class FootprintFloor {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("jolokia")) {
+            ManagementFactory.getPlatformMBeanServer();
+            var config = new org.jolokia.jvmagent.JolokiaServerConfig(Map.of("host", "127.0.0.1", "port", "0",
+                    "discoveryEnabled", "false", "disableDetectors", "true"));
+            var server = new org.jolokia.jvmagent.JolokiaServer(config);
+            server.start(false);
+            System.out.println(server.getUrl());
+        } else {
+            System.out.println("bare");
+        }
+        System.out.flush();
+        Thread.sleep(600_000);
+    }
+}
