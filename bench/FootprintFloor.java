@@ -3,9 +3,10 @@ import java.util.Map;
 
 /**
  * What a JVM costs before any supervisor code, for bench/perf.py's footprint rows (issue 11): run with the daemon's
- * JVM options, {@code bare} only sleeps; {@code jolokia} also starts the platform MBean server and a Jolokia JVM
- * agent on an ephemeral loopback port (the daemon's transport for the CLI and scripts), prints its URL on stdout
- * and sleeps, so the caller can send it a few requests before reading its RSS. Compiled by perf.py with javac
+ * JVM options, {@code bare} only waits; {@code jolokia} also starts the platform MBean server and a Jolokia JVM
+ * agent on an ephemeral loopback port (the daemon's transport for the CLI and scripts) and prints its URL on stdout,
+ * so the caller can send it a few requests before reading its RSS. Either waits for the end of its stdin: it lives
+ * as long as the caller holds the pipe, and never outlives it. Compiled by perf.py with javac
  * (the source launcher would keep javac's classes in the very JVM being measured).
  */
 public final class FootprintFloor {
@@ -21,6 +22,8 @@ public final class FootprintFloor {
             System.out.println("bare");
         }
         System.out.flush();
-        Thread.sleep(600_000);
+        while (System.in.read() != -1) {
+            // nothing to read: the caller only closes the pipe
+        }
     }
 }

@@ -41,6 +41,15 @@ def children(pid):
         return []
 
 
+def nginx_pids(ng, workers=2, timeout=10):
+    """nginx's master and its workers (bench.nginx_proxy's worker_processes), once forked: they come just after
+    the port opens, and CPU per request must count them."""
+    deadline = time.time() + timeout
+    while len(children(ng.pid)) < workers and time.time() < deadline:
+        time.sleep(0.01)
+    return [ng.pid] + children(ng.pid)
+
+
 def rss_mib(pid):
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmRSS"):
@@ -87,15 +96,13 @@ def main():
         for name, (port, _) in targets.items():
             B.wait_port(port, 60)
         B.wait_port(nport)
-        time.sleep(0.3)
-        targets["nginx"] = (nport, [ng.pid] + children(ng.pid))
+        targets["nginx"] = (nport, nginx_pids(ng))
         if same_headers:
             hport = next_port()
             ng_same = B.nginx_proxy(hport, backends, same_headers=True)
             procs.append(ng_same)
             B.wait_port(hport)
-            time.sleep(0.3)
-            targets["nginx, our headers"] = (hport, [ng_same.pid] + children(ng_same.pid))
+            targets["nginx, our headers"] = (hport, nginx_pids(ng_same))
         for name, (port, _) in targets.items():  # warm-up, not measured
             B.wrk(f"http://127.0.0.1:{port}/", warmup or seconds)
         results = {k: [] for k in targets}

@@ -14,7 +14,7 @@ Sections (--only=cli,footprint,scale,logs,reload,crash,front; default all):
   front      wrk -c32 keep-alive through our front vs nginx on the same 2 backends; sequential latency
 Everything binds 127.0.0.1; every daemon, pm2 and nginx it starts is stopped at the end, also on failure.
 """
-import glob, json, os, shutil, signal, statistics, subprocess, sys, tempfile, time, datetime
+import glob, json, os, shutil, signal, statistics, subprocess, sys, tempfile, time, datetime, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench as B  # noqa: E402  (helpers: Daemon, wrk, nginx, reload under load)
@@ -230,7 +230,8 @@ def floors():
     subprocess.run(["javac", "-d", build, "-cp", cp, os.path.join(ROOT, "bench/FootprintFloor.java")], check=True)
 
     def idle_rss(cmd, touch=None):
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        # stdin a pipe: each probe lives until it reads its end, so none outlives this script
+        p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:
             first = p.stdout.readline().strip()
             while first and not first.startswith(("http", "bare", "node")):  # the JIT's "compiler directives added"
@@ -244,14 +245,13 @@ def floors():
             p.wait()
 
     def requests(url):  # what the CLI does to it: reads, a search, an exec
-        import urllib.request
         for _ in range(20):
             for path in ("read/java.lang:type=Memory/HeapMemoryUsage", "search/java.lang:*", "exec/java.lang:type=Memory/gc"):
                 urllib.request.urlopen(url + path, timeout=10).read()
 
     java = ["java", *B.daemon_jvm_options(), "-cp", cp, "FootprintFloor"]
     bare, jolokia = idle_rss(java + ["bare"]), idle_rss(java + ["jolokia"], requests)
-    node = idle_rss(["node", "-e", "console.log('node'); setInterval(() => {}, 1e9)"])
+    node = idle_rss(["node", "-e", "console.log('node'); process.stdin.on('end', () => process.exit()).resume()"])
     row("runtime floor, a process that only sleeps (pm2's column: node; here: a JVM with the daemon's options)",
         f"{node['rss_mib']:.0f} MiB", f"{bare['rss_mib']:.0f} MiB")
     row("JVM + JMX + a Jolokia agent that served 60 requests, no supervisor code", "-", f"{jolokia['rss_mib']:.0f} MiB")

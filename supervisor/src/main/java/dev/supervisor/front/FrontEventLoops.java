@@ -32,8 +32,8 @@ public final class FrontEventLoops implements AutoCloseable {
      * Measured on 2 cores (docs/BENCHMARKS.md, h13-front): one loop's p99 was below two loops' in three of four
      * interleaved runs (4.4 against 9.2 ms in the clearest). One thread moves ~50k req/s here; two loops on two cores
      * add a wake-up per event to a core that is already busy, and the tail is their wait for it. The price, measured
-     * on a quiet, faster machine (2026-12-02): backends fed one request at a time batch less, so throughput was
-     * 0.86x nginx's with one loop and 1.00x with two, whose p99 had spikes one loop's had not.
+     * on a quiet, faster machine (2026-12-02): the backends spent ~3 us more CPU per request behind one loop (why is
+     * not known), so throughput was 0.86x nginx's with one loop and 1.00x with two, whose p99 had spikes.
      */
     public static final int DEFAULT_THREADS = defaultThreads(Runtime.getRuntime().availableProcessors(),
             System.getProperty("supervisor.front.threads"));

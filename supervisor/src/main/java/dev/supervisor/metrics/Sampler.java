@@ -31,9 +31,8 @@ public final class Sampler implements AutoCloseable {
     private static final long PAGE_SIZE = 4096;
     /**
      * The share of one core sampling may use, averaged over recent samples: less than half of the 1 % the whole
-     * idle daemon may use, since the JVM's own housekeeping and the servers take the rest and the sampler's thread
-     * spends a little beyond what it counts per sample (at 1 % the daemon idled at 1.4 %; at 0.5 %, 0.9-1.2 % at
-     * 1,000 processes, its thread 0.6 %: docs/BENCHMARKS.md, 2026-12-02).
+     * idle daemon may use, since the JVM's own housekeeping and the servers take the rest (at 1 % the daemon idled
+     * at 1.4 %; at 0.5 %, 0.9-1.2 % at 1,000 processes: docs/BENCHMARKS.md, 2026-12-02).
      */
     public static final double BUDGET = 0.004;
 
