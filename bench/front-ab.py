@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Interleaved A/B of the HTTP front alone (bench/FrontProbe.java) against nginx on the same 2 backends.
 
-Usage: bench/front-ab.py [--rounds=3] [--seconds=6] [--warmup=SECONDS] [--nginx-same-headers] NAME=JAR[::JVM FLAGS] ...
+Usage: bench/front-ab.py [--rounds=3] [--seconds=6] [--warmup=SECONDS] [--nginx-same-headers] [--backend=hello|node]
+                         NAME=JAR[::JVM FLAGS] ...
   e.g. bench/front-ab.py base=/tmp/base.jar "new=supervisor/target/supervisor.jar::-XX:+UseSerialGC"
 Each variant runs in its own JVM; wrk -c32 keep-alive; reports median req/s, p99, and CPU per request of the
 front's process and of the two backends (utime+stime from /proc) for each variant and nginx, all in one run
@@ -24,6 +25,9 @@ def next_port():
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TICK = os.sysconf("SC_CLK_TCK")
+# --backend=node: the backends are node's http module (pm2's usual app) instead of the JDK's HttpServer
+NODE_HELLO = ("require('http').createServer((q, s) => s.end('hello from pid ' + process.pid + '\\n'))"
+              ".listen(process.env.PORT, '127.0.0.1')")
 
 
 def cpu_seconds(pids):
@@ -58,10 +62,13 @@ def rss_mib(pid):
 
 
 def main():
-    rounds, seconds, warmup, variants, same_headers = 3, 6, None, [], False
+    rounds, seconds, warmup, variants, same_headers, backend = 3, 6, None, [], False, "hello"
     for a in sys.argv[1:]:
         if a == "--nginx-same-headers":
             same_headers = True
+            continue
+        if a.startswith("--backend="):
+            backend = a.split("=", 1)[1]
             continue
         if a.startswith("--warmup="):  # C2 compiles the front's hot path only after 20-30 s of load here
             warmup = int(a.split("=")[1])
@@ -78,8 +85,9 @@ def main():
         backends = []
         for _ in range(2):
             p = next_port()
-            procs.append(subprocess.Popen(["java", "-XX:+UseSerialGC", "-jar", os.path.join(ROOT, "examples/target/hello.jar")],
-                                          env=dict(os.environ, PORT=str(p)), stdout=subprocess.DEVNULL))
+            cmd = (["node", "-e", NODE_HELLO] if backend == "node"
+                   else ["java", "-XX:+UseSerialGC", "-jar", os.path.join(ROOT, "examples/target/hello.jar")])
+            procs.append(subprocess.Popen(cmd, env=dict(os.environ, PORT=str(p)), stdout=subprocess.DEVNULL))
             backends.append(p)
         for p in backends:
             B.wait_port(p)

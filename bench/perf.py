@@ -3,8 +3,8 @@
 Sections (--only=cli,footprint,scale,logs,reload,crash,front; default all):
   cli        hyperfine `list` with 5 apps, ours vs pm2's interleaved in 5 rounds (median wall, mean user CPU)
   footprint  daemon idle RSS / threads with 5 apps, console off and on; pm2's God; the floors under them: a JVM
-             with the daemon's options that only sleeps, the same with JMX and a Jolokia agent that has served
-             requests (bench/FootprintFloor.java), and node that only waits
+             with the daemon's options that only sleeps, the same with the platform MBean server (JMX), and with
+             JMX and a Jolokia agent that has served requests (bench/FootprintFloor.java), and node that only waits
   scale      N (1,000) idle apps (/bin/sleep): start until all online, `list`, daemon threads/fds/RSS,
              idle CPU over 30 s, `delete all`; pm2 at PM2_SCALE (200) apps
   logs       log capture throughput and CPU vs the app's own pipe ceiling (LogCaptureBench)
@@ -234,7 +234,7 @@ def floors():
         p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:
             first = p.stdout.readline().strip()
-            while first and not first.startswith(("http", "bare", "node")):  # the JIT's "compiler directives added"
+            while first and not first.startswith(("http", "bare", "jmx", "node")):  # the JIT's "compiler directives added"
                 first = p.stdout.readline().strip()
             if touch:
                 touch(first)
@@ -250,10 +250,11 @@ def floors():
                 urllib.request.urlopen(url + path, timeout=10).read()
 
     java = ["java", *B.daemon_jvm_options(), "-cp", cp, "FootprintFloor"]
-    bare, jolokia = idle_rss(java + ["bare"]), idle_rss(java + ["jolokia"], requests)
+    bare, jmx, jolokia = idle_rss(java + ["bare"]), idle_rss(java + ["jmx"]), idle_rss(java + ["jolokia"], requests)
     node = idle_rss(["node", "-e", "console.log('node'); process.stdin.on('end', () => process.exit()).resume()"])
     row("runtime floor, a process that only sleeps (pm2's column: node; here: a JVM with the daemon's options)",
         f"{node['rss_mib']:.0f} MiB", f"{bare['rss_mib']:.0f} MiB")
+    row("JVM + the platform MBean server (JMX), no supervisor code", "-", f"{jmx['rss_mib']:.0f} MiB")
     row("JVM + JMX + a Jolokia agent that served 60 requests, no supervisor code", "-", f"{jolokia['rss_mib']:.0f} MiB")
 
 
