@@ -30,6 +30,14 @@ final class DescribedMBean extends StandardEmitterMBean {
         this.type = type;
     }
 
+    /**
+     * Takes the MBeanInfo that another bean of the same interface and notification types built, instead of building
+     * its own when it is registered ({@link MBeanInfos}).
+     */
+    void reuse(MBeanInfo info) {
+        cacheMBeanInfo(info);
+    }
+
     @Override
     protected String getDescription(MBeanInfo info) {
         Description d = type.getAnnotation(Description.class);

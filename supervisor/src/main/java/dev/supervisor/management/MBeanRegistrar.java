@@ -51,6 +51,7 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
     private final Map<Instance, ObjectName> draining = new HashMap<>();
     private final Map<Instance, ProcessMBean> drainingBeans = new HashMap<>();
     private final AppHistory history = new AppHistory();
+    private final MBeanInfos infos = new MBeanInfos();
     private final Map<Instance, Long> lastPids = new ConcurrentHashMap<>();
     private final Usage usage;
     private final SupervisorMetrics metrics;
@@ -82,14 +83,14 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
                                          Supplier<String> metricsStatus) {
         this.god = theGod;
         this.godBean = new GodMBean(theGod, version, home, shutdown, consoleStatus, jmxStatus, metricsStatus, usage, history);
-        register(new DescribedMBean(godBean, GodMXBean.class, godBean), ObjectNames.god());
+        register(infos.described(godBean, GodMXBean.class, godBean), ObjectNames.god());
     }
 
     @Override
     public synchronized void appAdded(App app) {
         AppMBean bean = new AppMBean(app, god, usage, history);
         appBeans.put(app.name(), bean);
-        register(new DescribedMBean(bean, AppMXBean.class, bean), ObjectNames.app(app.name()));
+        register(infos.described(bean, AppMXBean.class, bean), ObjectNames.app(app.name()));
     }
 
     @Override
@@ -114,7 +115,7 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
         }
         bean = new ProcessMBean(instance, god, usage, name);
         serving.put(name, bean);
-        register(new DescribedMBean(bean, ProcessMXBean.class, bean), name);
+        register(infos.described(bean, ProcessMXBean.class, bean), name);
     }
 
     @Override
@@ -125,7 +126,7 @@ public final class MBeanRegistrar implements SupervisorEvents, AutoCloseable {
             ProcessMBean bean = new ProcessMBean(instance, god, usage, name);
             draining.put(instance, name);
             drainingBeans.put(instance, bean);
-            register(new DescribedMBean(bean, ProcessMXBean.class, bean), name);
+            register(infos.described(bean, ProcessMXBean.class, bean), name);
         }
     }
 
