@@ -3,6 +3,7 @@ package dev.supervisor.management;
 import dev.supervisor.mbeans.ReloadProgress;
 import dev.supervisor.mbeans.ReloadResult;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +18,21 @@ import java.util.concurrent.CompletableFuture;
 final class ReloadTickets {
     private static final int KEEP = 64;
     private static final long POLL_WAIT_MILLIS = 1000;
+    /**
+     * How long a poll that has new lines waits for more before it answers: a start of 1,000 apps makes 2,000 lines,
+     * which would otherwise be about as many round trips, each a request through the agent for both processes.
+     */
+    static final Duration GATHER = Duration.ofMillis(50);
 
     static final class Ticket {
+        private final long gatherMillis;
         private final List<String> lines = new ArrayList<>();
         private List<CompletableFuture<ReloadResult>> futures = List.of();
+        private boolean finished;
+
+        private Ticket(Duration gather) {
+            this.gatherMillis = gather.toMillis();
+        }
 
         synchronized void line(String line) {
             lines.add(line);
@@ -29,24 +41,30 @@ final class ReloadTickets {
 
         synchronized void track(List<CompletableFuture<ReloadResult>> f) {
             futures = List.copyOf(f);
-            CompletableFuture.allOf(f.toArray(CompletableFuture[]::new)).whenComplete((r, e) -> wake());
+            CompletableFuture.allOf(f.toArray(CompletableFuture[]::new)).whenComplete((r, e) -> finish());
         }
 
-        private synchronized void wake() {
+        private synchronized void finish() {
+            finished = true;
             notifyAll();
         }
 
-        /** Long poll: waits up to {@link #POLL_WAIT_MILLIS} for a new line or the end, so clients need not sleep. */
+        /**
+         * Long poll: waits up to {@link #POLL_WAIT_MILLIS} for a new line or the end, so clients need not sleep; once
+         * a line is there, up to {@link #GATHER} more for the lines that follow it. The end answers at once.
+         */
         synchronized ReloadProgress progress(String id, int from) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + POLL_WAIT_MILLIS;
-            while (lines.size() <= from && !futures.stream().allMatch(CompletableFuture::isDone)) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    break;
+            long now = System.currentTimeMillis();
+            long deadline = now + POLL_WAIT_MILLIS;
+            long gatherUntil = Long.MAX_VALUE;
+            while (!finished && now < Math.min(deadline, gatherUntil)) {
+                if (lines.size() > from && gatherUntil == Long.MAX_VALUE) {
+                    gatherUntil = now + gatherMillis;
+                    continue;
                 }
-                wait(left);
+                wait(Math.min(deadline, gatherUntil) - now);
+                now = System.currentTimeMillis();
             }
-            boolean finished = futures.stream().allMatch(CompletableFuture::isDone);
             List<ReloadResult> results = finished ? futures.stream().map(CompletableFuture::join).toList() : List.of();
             int start = Math.max(0, Math.min(from, lines.size()));
             return new ReloadProgress(id, lines.subList(start, lines.size()), lines.size(), finished, results);
@@ -60,9 +78,20 @@ final class ReloadTickets {
         }
     };
 
+    private final Duration gather;
+
+    ReloadTickets() {
+        this(GATHER);
+    }
+
+    /** @param gather how long a poll with new lines waits for more ({@link #GATHER}) */
+    ReloadTickets(Duration gather) {
+        this.gather = gather;
+    }
+
     synchronized Map.Entry<String, Ticket> create() {
         String id = UUID.randomUUID().toString();
-        Ticket t = new Ticket();
+        Ticket t = new Ticket(gather);
         tickets.put(id, t);
         return Map.entry(id, t);
     }
