@@ -119,6 +119,13 @@ public interface GodMXBean {
     @Description("Stops the matching instances and removes their apps; returns their ids")
     List<Integer> delete(@Param(name = "target", description = "all, an id, an app name, a namespace, or /regex/ on app names") String target);
 
+    /**
+     * {@link #delete}, followed with {@link #reloadProgress}: the matching apps are deleted at once, and a line says
+     * "deleted NAME (ids [...])" as each one is gone. The CLI's {@code delete all}.
+     */
+    @Description("Deletes the matching apps at once, in the background; a line per app as it is gone; returns a ticket for reloadProgress")
+    String beginDelete(@Param(name = "target", description = "all, an id, an app name, a namespace, or /regex/ on app names") String target);
+
     /** Hard reload (start new, wait ready, switch traffic, drain old, stop old) of each matching app. */
     @Description("Hard reload of each matching app: start new, wait ready, switch traffic, drain old, stop old")
     List<ReloadResult> reload(@Param(name = "target", description = "all, an id, an app name, a namespace, or /regex/ on app names") String target);

@@ -555,20 +555,10 @@ public final class SupervisorCli {
             if (!target.equals("all")) {
                 return super.call();
             }
-            // App by app, so a long stop (kill_timeout) shows where it is.
-            Set<String> names = new LinkedHashSet<>();
-            cli.client().exec(GOD, "list").forEach(p -> names.add(p.path("name").asText()));
-            for (String name : names) {
-                try {
-                    JsonNode ids = cli.client().exec(GOD, "delete", name);
-                    cli.out.println("[supervisor] deleted " + name + " (ids " + ids + ")");
-                } catch (DaemonError e) {
-                    cli.out.println("[supervisor] " + name + ": " + e.getMessage()); // deleted meanwhile
-                }
-                cli.out.flush();
-            }
+            // All at once in the daemon, a line as each app is gone: a long stop (kill_timeout) shows which app it is.
+            boolean ok = cli.follow(cli.client().exec(GOD, "beginDelete", "all").asText());
             cli.printList();
-            return 0;
+            return ok ? 0 : 1;
         }
     }
 

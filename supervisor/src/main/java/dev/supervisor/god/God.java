@@ -610,6 +610,38 @@ public final class God implements AutoCloseable, AppReloader {
     }
 
     /**
+     * {@link #delete}, followed by the caller: every matching app is deleted at once (their stops overlap, as in
+     * one {@code delete all}), and a line says "deleted NAME (ids [...])" as each one is gone, so a long stop shows
+     * which app it is. Each app's future holds its outcome ("done", or "failed" with why), within its kill_timeout
+     * and some slack; an unknown target is refused before anything is touched.
+     */
+    public List<CompletableFuture<ReloadResult>> beginDelete(String target, ReloadListener progress) {
+        if (target.trim().equals("all") && apps().isEmpty()) {
+            return List.of(); // nothing to delete: done, as scripts that clean up with `delete all` expect
+        }
+        Map<App, List<Integer>> byApp = resolveByApp(target);
+        List<CompletableFuture<ReloadResult>> results = new ArrayList<>();
+        byApp.forEach((app, ids) -> {
+            long t0 = System.currentTimeMillis();
+            Duration limit = stopLimit(List.of(app));
+            String idList = ids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+            results.add(deleteIds(app, ids).orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS).handle((v, e) -> {
+                long took = System.currentTimeMillis() - t0;
+                if (e == null) {
+                    progress.line(app.name(), "deleted " + app.name() + " (ids " + idList + ")");
+                    return new ReloadResult(app.name(), "done", 0, 0, took, "", List.of());
+                }
+                String why = cause(e) instanceof TimeoutException
+                        ? "not every process stopped within " + limit.toMillis() + " ms; see the list"
+                        : unwrap(e).getMessage();
+                LOG.error("delete {}: {}", app.name(), why);
+                return new ReloadResult(app.name(), "failed", 0, 0, took, why, List.of());
+            }));
+        });
+        return results;
+    }
+
+    /**
      * The delete of some (or all) of an app's instances. Deleting them all retires the app at once (no new reload,
      * restart or scale may begin), then the running reload is cancelled and rolled back, then the instances are
      * doomed (nothing may launch them again) and stopped in one command, then removed.
@@ -699,10 +731,16 @@ public final class God implements AutoCloseable, AppReloader {
     }
 
     private static RuntimeException unwrap(Throwable t) {
+        Throwable c = cause(t);
+        return c instanceof RuntimeException r ? r : new IllegalStateException(c);
+    }
+
+    /** What a future's failure is about, out of the CompletionException or ExecutionException around it. */
+    private static Throwable cause(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
-        return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+        return t;
     }
 
     /** Runs a command on the app's owner and returns its value (its exception, as thrown). */

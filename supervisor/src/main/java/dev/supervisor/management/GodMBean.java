@@ -210,6 +210,16 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     }
 
     @Override
+    public String beginDelete(String target) {
+        return Operations.call(() -> {
+            Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
+            ReloadTickets.Ticket ticket = t.getValue();
+            ticket.track(god.beginDelete(target, (app, line) -> ticket.line(line)));
+            return t.getKey();
+        });
+    }
+
+    @Override
     public String beginResurrect() {
         return Operations.call(() -> {
             Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();

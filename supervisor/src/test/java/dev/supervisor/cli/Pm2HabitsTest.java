@@ -250,6 +250,26 @@ class Pm2HabitsTest {
     }
 
     @Test
+    void deleteAllStopsTheAppsAtOnceSoASlowStopHoldsUpNoOther() throws IOException {
+        // "slow" is first in the list and sits out its kill_timeout (it ignores SIGINT); one app after another,
+        // "quick" would wait for it. All at once, quick is gone first.
+        Map<String, Object> slow = Fixtures.app("slow", "ignore-sigint");
+        slow.put("kill_timeout", "3s");
+        assertThat(cli("start", Fixtures.appsFile(daemon.home().resolve("slow"), slow).toString()).code()).isZero();
+        assertThat(cli("start", Fixtures.appsFile(daemon.home().resolve("quick"), Fixtures.app("quick")).toString()).code()).isZero();
+        awaitOnline("slow", 1);
+        awaitOnline("quick", 1);
+
+        CliResult delete = cli("delete", "all");
+
+        assertThat(delete.code()).as(delete.err()).isZero();
+        assertThat(delete.out()).containsSubsequence("deleted quick (ids [", "deleted slow (ids [");
+        assertThat(daemon.god().apps()).isEmpty();
+        CliResult again = cli("delete", "all");
+        assertThat(again.code()).as("nothing left to delete is not an error: " + again.err()).isZero();
+    }
+
+    @Test
     void aNameUsedByAnotherScriptIsRefusedNamingBoth() throws IOException {
         Path other = file("other.sh", "#!/bin/sh\nexec sleep 60\n");
         other.toFile().setExecutable(true);
