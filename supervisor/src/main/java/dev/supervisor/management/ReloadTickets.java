@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reloads begun by a client that follows them by polling (the CLI). The daemon drives the reload; a client
@@ -25,13 +26,13 @@ final class ReloadTickets {
     static final Duration GATHER = Duration.ofMillis(50);
 
     static final class Ticket {
-        private final long gatherMillis;
+        private final long gatherNanos;
         private final List<String> lines = new ArrayList<>();
         private List<CompletableFuture<ReloadResult>> futures = List.of();
         private boolean finished;
 
         private Ticket(Duration gather) {
-            this.gatherMillis = gather.toMillis();
+            this.gatherNanos = gather.toNanos();
         }
 
         synchronized void line(String line) {
@@ -54,16 +55,18 @@ final class ReloadTickets {
          * a line is there, up to {@link #GATHER} more for the lines that follow it. The end answers at once.
          */
         synchronized ReloadProgress progress(String id, int from) throws InterruptedException {
-            long now = System.currentTimeMillis();
-            long deadline = now + POLL_WAIT_MILLIS;
-            long gatherUntil = Long.MAX_VALUE;
-            while (!finished && now < Math.min(deadline, gatherUntil)) {
-                if (lines.size() > from && gatherUntil == Long.MAX_VALUE) {
-                    gatherUntil = now + gatherMillis;
+            // nanoTime: a wall clock set back must not stretch the wait
+            long now = System.nanoTime();
+            long end = now + TimeUnit.MILLISECONDS.toNanos(POLL_WAIT_MILLIS);
+            boolean gathering = false;
+            while (!finished && end - now > 0) {
+                if (lines.size() > from && !gathering) {
+                    gathering = true;
+                    end = Math.min(end, now + gatherNanos);
                     continue;
                 }
-                wait(Math.min(deadline, gatherUntil) - now);
-                now = System.currentTimeMillis();
+                TimeUnit.NANOSECONDS.timedWait(this, end - now);
+                now = System.nanoTime();
             }
             List<ReloadResult> results = finished ? futures.stream().map(CompletableFuture::join).toList() : List.of();
             int start = Math.max(0, Math.min(from, lines.size()));
