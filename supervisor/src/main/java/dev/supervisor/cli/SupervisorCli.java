@@ -129,7 +129,14 @@ public final class SupervisorCli {
 
     DaemonSettings settings() {
         if (settings == null) {
-            settings = DaemonSettingsLoader.load(env, Installation.directory());
+            DaemonSettings s = DaemonSettingsLoader.load(env, Installation.directory());
+            if (s.jolokiaPort() == 0) {
+                // A daemon would take some free port, and this CLI (and the next) would never find it: each would
+                // start another daemon in the same home and wait a minute for it.
+                throw new ConfigException("the Jolokia port is 0 (SUPERVISOR_JOLOKIA_PORT, or jolokia_port in "
+                        + "daemon.yml): the CLI reaches the daemon at a fixed port; set one (the default is 8778)");
+            }
+            settings = s;
         }
         return settings;
     }
