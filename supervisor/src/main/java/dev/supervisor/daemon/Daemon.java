@@ -103,6 +103,8 @@ public final class Daemon implements AutoCloseable {
         // The JDK HttpServer under Jolokia must not wait on delayed ACKs (see stack.md).
         System.setProperty("sun.net.httpserver.nodelay", "true");
         createHome();
+        // Before anything reads or writes the home: its run record, credentials and policy may be a live daemon's.
+        closeInReverse.add(HomeLock.acquire(settings.home(), settings.pidFile()));
         credentials = Credentials.loadOrCreate(settings.credentialsFile());
         Path policy = AccessPolicy.write(settings);
 
