@@ -25,9 +25,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -177,12 +175,8 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     @Override
     public String beginReloadWith(String target, int parallel, boolean force, String env, boolean surge) {
         return Operations.call(() -> {
-            Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
-            ReloadTickets.Ticket ticket = t.getValue();
-            List<CompletableFuture<ReloadResult>> futures = god.beginReload(target, ReloadRequest.Kind.HARD, parallel, force,
-                    env == null ? "" : env, surge, (app, line) -> ticket.line(line));
-            ticket.track(futures);
-            return t.getKey();
+            return tickets.begin(listener -> god.beginReload(target, ReloadRequest.Kind.HARD, parallel, force,
+                    env == null ? "" : env, surge, listener));
         });
     }
 
@@ -202,30 +196,21 @@ final class GodMBean extends NotificationBroadcasterSupport implements GodMXBean
     public String beginApply(String request, int parallel, boolean force) {
         return Operations.call(() -> {
             AppsRequest parsed = AppsRequest.parse(request);
-            Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
-            ReloadTickets.Ticket ticket = t.getValue();
-            ticket.track(god.beginApply(parsed, ReloadRequest.Kind.HARD, parallel, force, (app, line) -> ticket.line(line)));
-            return t.getKey();
+            return tickets.begin(listener -> god.beginApply(parsed, ReloadRequest.Kind.HARD, parallel, force, listener));
         });
     }
 
     @Override
     public String beginDelete(String target) {
         return Operations.call(() -> {
-            Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
-            ReloadTickets.Ticket ticket = t.getValue();
-            ticket.track(god.beginDelete(target, (app, line) -> ticket.line(line)));
-            return t.getKey();
+            return tickets.begin(listener -> god.beginDelete(target, listener));
         });
     }
 
     @Override
     public String beginResurrect() {
         return Operations.call(() -> {
-            Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
-            ReloadTickets.Ticket ticket = t.getValue();
-            ticket.track(List.of(god.beginResurrect((app, line) -> ticket.line(line))));
-            return t.getKey();
+            return tickets.begin(listener -> List.of(god.beginResurrect(listener)));
         });
     }
 

@@ -2,6 +2,7 @@ package dev.supervisor.management;
 
 import dev.supervisor.mbeans.ReloadProgress;
 import dev.supervisor.mbeans.ReloadResult;
+import dev.supervisor.reload.ReloadListener;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Reloads begun by a client that follows them by polling (the CLI). The daemon drives the reload; a client
@@ -92,11 +94,21 @@ final class ReloadTickets {
         this.gather = gather;
     }
 
-    synchronized Map.Entry<String, Ticket> create() {
-        String id = UUID.randomUUID().toString();
+    /**
+     * Begins an operation whose lines and results a client follows by polling: {@code start} gets a listener feeding
+     * a new ticket and returns the operation's futures. The ticket is kept only once {@code start} returned, so an
+     * operation refused up front (an unknown app, a bad request) leaves no ticket behind.
+     *
+     * @return the ticket's id, for {@link #get}
+     */
+    String begin(Function<ReloadListener, List<CompletableFuture<ReloadResult>>> start) {
         Ticket t = new Ticket(gather);
-        tickets.put(id, t);
-        return Map.entry(id, t);
+        t.track(start.apply((app, line) -> t.line(line)));
+        String id = UUID.randomUUID().toString();
+        synchronized (this) {
+            tickets.put(id, t);
+        }
+        return id;
     }
 
     synchronized Ticket get(String id) {

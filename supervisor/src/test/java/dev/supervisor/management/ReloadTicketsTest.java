@@ -2,12 +2,12 @@ package dev.supervisor.management;
 
 import dev.supervisor.mbeans.ReloadProgress;
 import dev.supervisor.mbeans.ReloadResult;
+import dev.supervisor.reload.ReloadListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +24,7 @@ class ReloadTicketsTest {
     private final ReloadTickets tickets = new ReloadTickets(Duration.ofSeconds(1));
     private final ExecutorService client = Executors.newSingleThreadExecutor();
     private final AtomicReference<Thread> polling = new AtomicReference<>();
+    private final AtomicReference<ReloadListener> lines = new AtomicReference<>();
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -33,14 +34,13 @@ class ReloadTicketsTest {
 
     @Test
     void aPollThatHasALineGathersTheLinesThatFollowIt() throws Exception {
-        Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
         CompletableFuture<ReloadResult> app = new CompletableFuture<>();
-        t.getValue().track(List.of(app));
-        t.getValue().line("s0[0] online");
+        String t = begin(app);
+        lines.get().line("s0", "s0[0] online");
 
         Future<ReloadProgress> poll = poll(t, 0);
         awaitWaiting();
-        t.getValue().line("s1[1] online");
+        lines.get().line("s0", "s1[1] online");
         assertThat(poll.isDone()).as("still gathering").isFalse();
 
         ReloadProgress p = poll.get(5, TimeUnit.SECONDS);
@@ -51,13 +51,12 @@ class ReloadTicketsTest {
 
     @Test
     void theEndAnswersAWaitingPollWithTheResults() throws Exception {
-        Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
         CompletableFuture<ReloadResult> app = new CompletableFuture<>();
-        t.getValue().track(List.of(app));
+        String t = begin(app);
 
         Future<ReloadProgress> poll = poll(t, 0);
         awaitWaiting();
-        t.getValue().line("s0[0] online");
+        lines.get().line("s0", "s0[0] online");
         app.complete(new ReloadResult("s0", "done", 0, 0, 12, "", List.of()));
 
         ReloadProgress p = poll.get(5, TimeUnit.SECONDS);
@@ -68,9 +67,8 @@ class ReloadTicketsTest {
 
     @Test
     void aPollWithNothingNewAnswersEmptyAfterItsWait() throws Exception {
-        Map.Entry<String, ReloadTickets.Ticket> t = tickets.create();
-        t.getValue().track(List.of(new CompletableFuture<>()));
-        t.getValue().line("s0[0] online");
+        String t = begin(new CompletableFuture<>());
+        lines.get().line("s0", "s0[0] online");
 
         ReloadProgress p = poll(t, 1).get(5, TimeUnit.SECONDS);
         assertThat(p.getLines()).isEmpty();
@@ -78,10 +76,18 @@ class ReloadTicketsTest {
         assertThat(p.isFinished()).isFalse();
     }
 
-    private Future<ReloadProgress> poll(Map.Entry<String, ReloadTickets.Ticket> t, int from) {
+    /** Begins an operation of one app whose lines the test writes through {@link #lines}. */
+    private String begin(CompletableFuture<ReloadResult> app) {
+        return tickets.begin(listener -> {
+            lines.set(listener);
+            return List.of(app);
+        });
+    }
+
+    private Future<ReloadProgress> poll(String id, int from) {
         return client.submit(() -> {
             polling.set(Thread.currentThread());
-            return t.getValue().progress(t.getKey(), from);
+            return tickets.get(id).progress(id, from);
         });
     }
 
