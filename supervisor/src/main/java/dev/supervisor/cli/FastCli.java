@@ -54,6 +54,13 @@ public final class FastCli {
                 return;
             }
         }
+        if (args.length == 2 && LIST.contains(args[0]) && args[1].equals("--json")) {
+            PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false);
+            if (listJson(System.getenv(), out)) {
+                out.flush();
+                return;
+            }
+        }
         if (args.length == 1 && args[0].equals("jlist")) {
             PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false);
             if (jlist(System.getenv(), out)) {
@@ -131,6 +138,25 @@ public final class FastCli {
                 return false;
             }
             out.print(t);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code list --json}: the daemon's list as it answered it, written as the full CLI writes it (Jackson, compact).
+     * False (having printed nothing) when the full CLI must answer.
+     */
+    static boolean listJson(Map<String, String> env, PrintWriter out) {
+        try {
+            String[] daemon = target(env);
+            if (daemon == null || !(exec(daemon, "\"operation\":\"list\",\"arguments\":[]") instanceof List<?> rows)) {
+                return false;
+            }
+            StringBuilder b = new StringBuilder(rows.size() * 512 + 2);
+            LightJson.write(b, rows);
+            out.println(b);
             return true;
         } catch (IOException | RuntimeException e) {
             return false;

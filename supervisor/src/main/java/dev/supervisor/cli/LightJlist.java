@@ -48,17 +48,17 @@ final class LightJlist {
             long uptime = longValue(p, "uptimeMillis");
             b.append("{\"pid\":").append(longValue(p, "pid"));
             b.append(",\"name\":");
-            quote(b, name);
+            LightJson.quote(b, name);
             b.append(",\"pm_id\":").append(id);
             b.append(",\"monit\":{\"memory\":").append(longValue(p, "memoryBytes"));
             b.append(",\"cpu\":").append(Double.toString(doubleValue(p, "cpuPercent"))).append('}');
             b.append(",\"pm2_env\":{\"name\":");
-            quote(b, name);
+            LightJson.quote(b, name);
             b.append(",\"pm_id\":").append(id);
             b.append(",\"namespace\":");
-            quote(b, text(p, "namespace"));
+            LightJson.quote(b, text(p, "namespace"));
             b.append(",\"status\":");
-            quote(b, status);
+            LightJson.quote(b, status);
             b.append(",\"restart_time\":").append(integer(p, "restarts"));
             b.append(",\"unstable_restarts\":").append(integer(p, "unstableRestarts"));
             b.append(",\"pm_uptime\":").append(uptime > 0 ? now - uptime : longValue(p, "createdAt"));
@@ -68,9 +68,9 @@ final class LightJlist {
             b.append(",\"exec_mode\":\"fork_mode\"");
             b.append(",\"NODE_APP_INSTANCE\":").append(integer(p, "instanceIndex"));
             b.append(",\"pm_out_log_path\":");
-            quote(b, text(p, "outLog"));
+            LightJson.quote(b, text(p, "outLog"));
             b.append(",\"pm_err_log_path\":");
-            quote(b, text(p, "errLog"));
+            LightJson.quote(b, text(p, "errLog"));
             Integer exit = exitCode(text(p, "lastExit"));
             b.append(",\"exit_code\":");
             if (exit == null) {
@@ -90,9 +90,9 @@ final class LightJlist {
                         b.append(',');
                     }
                     firstVar = false;
-                    quote(b, v.getKey());
+                    LightJson.quote(b, v.getKey());
                     b.append(':');
-                    quote(b, v.getValue());
+                    LightJson.quote(b, v.getValue());
                 }
             }
             b.append("}}}");
@@ -208,32 +208,5 @@ final class LightJlist {
             }
         }
         return null;
-    }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
-    /** A JSON string as Jackson writes it: '"' and '\\' escaped, control characters as \n-style or \\u00XX, the rest raw. */
-    static void quote(StringBuilder b, String s) {
-        b.append('"');
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
     }
 }

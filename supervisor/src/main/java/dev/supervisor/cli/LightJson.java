@@ -1,12 +1,13 @@
 package dev.supervisor.cli;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A strict JSON (RFC 8259) reader for the CLI's light entry: objects become {@link HashMap}s, arrays
+ * A strict JSON (RFC 8259) reader for the CLI's light entry: objects become {@link LinkedHashMap}s (members in
+ * their order), arrays
  * {@link ArrayList}s, strings {@link String}s, integers {@link Long}s, other numbers {@link Double}s, {@code true}/
  * {@code false} {@link Boolean}s and {@code null} {@link #NULL}. Anything else (trailing text, a bad escape, a lone
  * surrogate is kept as Java keeps it) throws {@link IllegalArgumentException}: the caller then hands the command to
@@ -63,7 +64,7 @@ final class LightJson {
     }
 
     private Map<String, Object> object() {
-        Map<String, Object> m = new HashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         i++;
         ws();
         if (peek() == '}') {
@@ -253,5 +254,65 @@ final class LightJson {
 
     private IllegalArgumentException error(String what) {
         return new IllegalArgumentException("JSON: ".concat(what).concat(" at offset ").concat(Integer.toString(i)));
+    }
+
+    /**
+     * Writes a value {@link #parse} returned as Jackson writes it compactly: members in their order, no blanks,
+     * numbers as Java prints a long or a double, strings by {@link #quote}. So the full CLI's output, which
+     * re-writes the daemon's answer with Jackson, is matched byte for byte.
+     */
+    static void write(StringBuilder b, Object v) {
+        if (v instanceof Map<?, ?> m) {
+            b.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                b.append(first ? "" : ",");
+                first = false;
+                quote(b, String.valueOf(e.getKey()));
+                b.append(':');
+                write(b, e.getValue());
+            }
+            b.append('}');
+        } else if (v instanceof List<?> l) {
+            b.append('[');
+            for (int k = 0; k < l.size(); k++) {
+                b.append(k == 0 ? "" : ",");
+                write(b, l.get(k));
+            }
+            b.append(']');
+        } else if (v instanceof String text) {
+            quote(b, text);
+        } else if (v == NULL) {
+            b.append("null");
+        } else {
+            b.append(v); // Long, Double, Boolean
+        }
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** A JSON string as Jackson writes it: '"' and '\\' escaped, control characters as \n-style or \\u00XX, the rest raw. */
+    static void quote(StringBuilder b, String s) {
+        b.append('"');
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
     }
 }

@@ -157,6 +157,25 @@ class CliFastPathTest {
     }
 
     @Test
+    void listJsonIsAnsweredLightlyAndPrintsTheFullClisJson() throws Exception {
+        daemon.godBean().start(Fixtures.appsFile(daemon.home().resolve("apps"), Fixtures.app("jsonlike", "say=hi")).toString());
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> daemon.process("jsonlike", 0).getStatus().equals("online"));
+            // Stopped: uptime, CPU and memory are then still, so the two runs print the same.
+            daemon.godBean().stop("all");
+            for (String alias : new String[] {"list", "ls"}) {
+                Run fast = run("dev.supervisor.cli.FastCli", alias, "--json");
+                assertThat(fast.code()).isZero();
+                assertLight(fast);
+                assertThat(fast.out()).startsWith("[{").contains("\"name\":\"jsonlike\"", "\"status\":\"stopped\"")
+                        .isEqualTo(run("dev.supervisor.cli.SupervisorCli", alias, "--json").out());
+            }
+        } finally {
+            daemon.godBean().delete("jsonlike");
+        }
+    }
+
+    @Test
     void pingIsAnsweredLightly() throws Exception {
         Run fast = run("dev.supervisor.cli.FastCli", "ping");
         assertThat(fast.code()).isZero();
@@ -166,7 +185,10 @@ class CliFastPathTest {
 
     @Test
     void optionsAndOtherCommandsGoToTheFullCli() throws Exception {
-        Run json = run("dev.supervisor.cli.FastCli", "list", "--json");
+        Run json = run("dev.supervisor.cli.FastCli", "prettylist");
+        Run option = run("dev.supervisor.cli.FastCli", "list", "--no-such-option");
+        assertThat(option.code()).isNotZero();
+        assertThat(option.classes()).contains("dev.supervisor.cli.SupervisorCli");
         assertThat(json.code()).isZero();
         assertThat(json.classes()).contains("dev.supervisor.cli.SupervisorCli");
         assertThat(json.out()).startsWith("[");

@@ -45,6 +45,21 @@ class LightJsonTest {
     }
 
     @Test
+    void writesWhatItReadAsJacksonWritesItMembersInTheirOrder() throws Exception {
+        ObjectMapper jackson = new ObjectMapper();
+        String[] answers = {
+            "[{\"zeta\":1,\"alpha\":-2,\"mid\":{\"b\":[],\"a\":{}},\"cpu\":0.0,\"p\":12.5,\"e\":1e3,\"tiny\":1.0E-7}]",
+            "[{\"name\":\"w\\u00e9b \\\"x\\\"\\n\\t\\u0001 / \\\\ 😀\",\"ok\":true,\"no\":false,\"n\":null,"
+                + "\"created\":1796234360361,\"list\":[1,\"two\",[3.25],null]}]",
+            "[]", "{}", "\"just a string\"", "-0.5"};
+        for (String answer : answers) {
+            StringBuilder b = new StringBuilder();
+            LightJson.write(b, LightJson.parse(answer));
+            assertThat(b.toString()).as(answer).isEqualTo(jackson.writeValueAsString(jackson.readTree(answer)));
+        }
+    }
+
+    @Test
     void refusesWhatIsNotJson() {
         for (String bad : new String[]{"", "[", "[1,]", "{\"a\"1}", "{\"a\":1,}", "01", "1.", "-", ".5", "1e",
                 "[1] x", "\"open", "\"bad \\x escape\"", "\"\\u12\"", "tru", "nul", "{a:1}", "'x'",
