@@ -54,6 +54,10 @@ import java.util.function.Supplier;
  * Siblings already committed stay on the new version, as instances of earlier batches do when a later batch fails
  * (with an apps file, the revert pass then gives them the previous config back).
  *
+ * <p><b>Hand-over</b>: in a surge and in the batch mode's last batch the old instance serves beside its replacement
+ * until the replacement's warm-up in the front is over, and only then leaves: else the pool would hold only
+ * processes that have just started.
+ *
  * <p>Every change is a step posted to the app's owner ({@link ReplicaSet#owner()}); the driver thread running this
  * class only waits, each wait with a deadline.
  */
@@ -184,12 +188,14 @@ public final class ReloadPipeline {
             Surge surge = request.surge() ? new Surge(slice.size()) : null;
             Map<Integer, Prepared> prepared = surge == null ? Map.of() : prepareSurge(set, slice, config, run, surge);
             int stepNo = start;
+            // The last batch leaves the pool with new instances only: its old ones hand over (see switchOver).
+            boolean handOver = surge != null || start + batch >= total;
             for (int id : slice) {
                 String n = ++stepNo + "/" + total;
                 running.add(CompletableFuture.supplyAsync(() -> {
                     try {
                         return replaceOne(set, id, config, request.kind(), n, recording, run, changed, surge,
-                                prepared.get(id));
+                                prepared.get(id), handOver);
                     } finally {
                         if (surge != null) {
                             surge.launched(id);
@@ -396,7 +402,7 @@ public final class ReloadPipeline {
     /** Replaces one instance; returns "" on success, else why it failed (the old instance is then back, unchanged). */
     String replaceOne(ReplicaSet set, int id, AppConfig config, ReloadRequest.Kind kind, String stepNo,
                       ReloadListener out, Run run, Set<Integer> changed) {
-        return replaceOne(set, id, config, kind, stepNo, out, run, changed, null, null);
+        return replaceOne(set, id, config, kind, stepNo, out, run, changed, null, null, false);
     }
 
     /**
@@ -416,9 +422,11 @@ public final class ReloadPipeline {
      *
      * @param surge    the surge batch this replacement belongs to; null in batch mode
      * @param prepared what the surge's visit to the owner did for this instance; null: nothing yet
+     * @param handOver the old instance serves beside the new one until the new one's warm-up is over
      */
     String replaceOne(ReplicaSet set, int id, AppConfig config, ReloadRequest.Kind kind, String stepNo,
-                      ReloadListener out, Run run, Set<Integer> changed, Surge surge, Prepared prepared) {
+                      ReloadListener out, Run run, Set<Integer> changed, Surge surge, Prepared prepared,
+                      boolean handOver) {
         String app = set.name();
         String who = stepNo + " instance " + id;
         Seen seen = prepared != null ? prepared.seen()
@@ -464,7 +472,7 @@ public final class ReloadPipeline {
             run.started(took);
             run.checkCancelled();
             checkAborted(surge);
-            CompletableFuture<DrainResult> drain = switchOver(set, old, run, surge, r);
+            CompletableFuture<DrainResult> drain = switchOver(set, old, run, surge, r, handOver);
             // Said once switched: the line (to every follower, a notification) is not on the way to the switch.
             out.line(app, who + ": new pid " + r.launched.pid() + " ready in " + took.toMillis() + " ms, switched traffic");
             drained = waitFor(drain, old.config().killTimeout().plus(READY_SLACK), run, abortOf(surge));
@@ -549,14 +557,14 @@ public final class ReloadPipeline {
      * JOIN_FRONT, then LEAVE_FRONT_AND_DRAIN; returns the old instance's drain. A cancel or a sibling's failure seen
      * between them undoes the join: the old instance never left.
      */
-    private CompletableFuture<DrainResult> switchOver(ReplicaSet set, Replica old, Run run, Surge surge, Replacement r)
-            throws TimeoutException {
+    private CompletableFuture<DrainResult> switchOver(ReplicaSet set, Replica old, Run run, Surge surge, Replacement r,
+                                                      boolean handOver) throws TimeoutException {
         Replica candidate = r.candidate;
         run.step(ReloadStep.JOIN_FRONT);
         AtomicBoolean joined = new AtomicBoolean();
         CompletableFuture<DrainResult> drain;
         try {
-            if (surge == null) {
+            if (!handOver) {
                 // One visit to the owner for both (one hop less per instance): the old one leaves the moment the new
                 // one has joined, and the newcomer's warm-up ramps beside the instances of the other batches.
                 drain = onOwner(set, () -> {
@@ -566,17 +574,18 @@ public final class ReloadPipeline {
                     return set.leaveFrontAndDrain(old, run);
                 });
             } else {
-                // A surge replaces every instance at once: were each old one to leave as its replacement joins, the
-                // pool would soon hold only newcomers, whose warm-ups weigh the same, and every request would go to
-                // cold processes. So the old one serves beside its replacement until the replacement's warm-up is
-                // over (a hand-over), and then leaves. The new one takes traffic from its join.
+                // A surge, or the last batch: were each old one to leave as its replacement joins, the pool would
+                // hold only newcomers, whose warm-ups weigh the same, and every request would go to cold processes
+                // (a single instance's reload: all of them to one). So the old one serves beside its replacement
+                // until the replacement's warm-up is over (a hand-over), and then leaves. The new one takes traffic
+                // from its join.
                 CompletableFuture<Void> warmed = onOwner(set, () -> {
                     CompletableFuture<Void> w = set.joinFront(candidate);
                     joined.set(true);
                     return w;
                 });
                 run.switched();
-                waitFor(warmed, OWNER_STEP_LIMIT, run, surge.aborted);
+                waitFor(warmed, OWNER_STEP_LIMIT, run, abortOf(surge));
                 drain = onOwner(set, () -> {
                     run.checkCancelled();
                     checkAborted(surge);
@@ -592,7 +601,7 @@ public final class ReloadPipeline {
             }
         }
         run.step(ReloadStep.LEAVE_FRONT_AND_DRAIN);
-        if (surge == null) {
+        if (!handOver) {
             run.switched();
         }
         r.undo.push(new Undo(ReloadStep.LEAVE_FRONT_AND_DRAIN, () -> {

@@ -433,14 +433,50 @@ class ReloadStepsTest {
         assertThat(set.minFront).isGreaterThanOrEqualTo(4);
     }
 
-    /** In batch mode the old instance leaves in the visit its replacement joins in: one hop less per instance. */
+    /**
+     * In batch mode the old instance leaves in the visit its replacement joins in (one hop less per instance), but
+     * for the last batch's, which hands over (the next test).
+     */
     @Test
-    void aBatchReloadJoinsAndLeavesEachInstanceInOneVisit() throws Exception {
+    void aBatchReloadJoinsAndLeavesEachInstanceInOneVisitButTheLast() throws Exception {
         FakeSet set = new FakeSet(config("v1"), 3);
         ReloadResult r = reload(set, Optional.empty(), run(new ArrayList<>()));
         assertThat(r.getOutcome()).as(r.getSteps().toString()).isEqualTo("done");
-        owner.submit(() -> assertThat(set.joinVisit).as("join and leave of an instance in one visit")
-                .isEqualTo(set.leaveVisit).hasSize(3)).get(5, TimeUnit.SECONDS);
+        owner.submit(() -> {
+            assertThat(set.joinVisit).hasSize(3);
+            assertThat(set.leaveVisit).hasSize(3);
+            for (int id : new int[] {0, 1}) {
+                assertThat(set.leaveVisit.get(id)).as("join and leave of instance " + id + " in one visit")
+                        .isEqualTo(set.joinVisit.get(id));
+            }
+            assertThat(set.leaveVisit.get(2)).as("the last one's leave comes in a later visit").isGreaterThan(set.joinVisit.get(2));
+        }).get(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The last batch's old instance serves beside its replacement until the replacement's warm-up is over: leaving
+     * at the join, it would leave only newcomers in the pool (with one instance: one cold process), every request on
+     * a process that has just started.
+     */
+    @Test
+    void aBatchReloadsLastOldInstanceLeavesOnlyOnceItsReplacementIsWarm() throws Exception {
+        FakeSet set = new FakeSet(config("v1"), 2);
+        CompletableFuture<Void> warm = new CompletableFuture<>();
+        set.warmFor.put(1, warm);
+        set.warmFor.put(0, new CompletableFuture<>()); // not the last batch: its old one leaves at the join anyway
+        Future<ReloadResult> result = batches.submit(() -> reload(set, Optional.empty(), run(new ArrayList<>())));
+        await().until(() -> owner.submit(() -> set.events.contains("join 1")).get());
+        owner.submit(() -> {
+            assertThat(set.events).as("old 0 left at its replacement's join").contains("leave 0");
+            assertThat(set.events).as("old 1 still serves").doesNotContain("leave 1");
+            assertThat(set.front).as("old and new 1 side by side").contains("1#1", "1#2");
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(result.isDone()).isFalse();
+        warm.complete(null);
+        ReloadResult r = result.get(10, TimeUnit.SECONDS);
+        assertThat(r.getOutcome()).as(r.getSteps().toString()).isEqualTo("done");
+        assertThat(set.snapshot()).isEqualTo("config=v1 serving=[0#2:v1:online, 1#2:v1:online] aside=[] front=[0#2, 1#2]");
+        assertThat(set.minFront).as("the pool never held fewer than the old count").isGreaterThanOrEqualTo(2);
     }
 
     /**
